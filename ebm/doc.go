@@ -1,0 +1,30 @@
+// Package ebm defines the energy-based models that the samplers in package gwg
+// run on, and the narrow interface between the two.
+//
+// # Convention
+//
+// Everything in this project speaks in unnormalised log-probabilities,
+// f(x) = log p̃(x) = −E(x). Higher f is more probable. Samplers, AIS and the
+// trainer all use f; "energy" appears only in prose.
+//
+// # Layout of a batch
+//
+// A model answers for a batch of n chains at once. The state of one chain is
+// a row of Domain.Width() float32 values; a batch is n such rows, row-major,
+// in one slice owned by the caller:
+//
+//   - binary models (Domain.OneHot == false): one value in {0, 1} per site,
+//     width D;
+//   - categorical models (Domain.OneHot == true): a one-hot block of K values
+//     per site, width D·K, the block of site i at [i·K, (i+1)·K).
+//
+// Binary stays its own layout rather than the K = 2 case of one-hot: it halves
+// the memory traffic of the hot loop and is what the deep nets consume.
+//
+// # Precision
+//
+// States and gradients are float32, as the deep models compute them; f is
+// returned in float64 because Metropolis–Hastings ratios and AIS weights are
+// differences of large, nearly equal numbers. Analytic models accumulate in
+// float64 before rounding the gradient.
+package ebm
