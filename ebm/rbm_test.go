@@ -1,0 +1,256 @@
+package ebm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// rbmRef is f(v) by plain loops in float64.
+func rbmRef(m *RBM) refFunc {
+	return func(v []float64) float64 {
+		var s float64
+		for i := range m.D {
+			s += v[i] * float64(m.Bv[i])
+		}
+		for j := range m.H {
+			a := float64(m.Bh[j])
+			for i := range m.D {
+				a += float64(m.W[j*m.D+i]) * v[i]
+			}
+			s += math.Log1p(math.Exp(a))
+		}
+		return s
+	}
+}
+
+var rbmSizes = []struct{ d, h int }{{1, 1}, {5, 3}, {12, 7}, {30, 40}}
+
+func TestRBMGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, sz := range rbmSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(t *testing.T) {
+			m, err := NewRandomRBM(sz.d, sz.h, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkModel(t, m, rbmRef(m), 5, 1e-4, rng)
+			checkFlipDeltas(t, m, 5, 1e-4, rng)
+			checkShapes(t, m)
+		})
+	}
+}
+
+// TestRBMFlipDeltasLargeWeights forces one-factor chunks in FlipDeltas.
+func TestRBMFlipDeltasLargeWeights(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	m, err := NewRandomRBM(6, 5, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range m.W {
+		m.W[k] *= 3000
+	}
+	m.W[0] = 700
+	checkFlipDeltas(t, m, 3, 1e-4, rng)
+}
+
+func TestRBMLogZ(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, sz := range []struct{ d, h int }{{1, 1}, {4, 1}, {8, 5}, {10, 9}} {
+		m, err := NewRandomRBM(sz.d, sz.h, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range m.W {
+			m.W[k] *= 4 // stronger couplings than the paper's, a harder test
+		}
+		got, err := m.LogZ()
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := Enumerate(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(got, e.LogZ(), 1e-6) {
+			t.Errorf("%d×%d: LogZ %v, enumeration over visibles %v", sz.d, sz.h, got, e.LogZ())
+		}
+	}
+	big, _ := NewRBM(3, MaxExactHidden+1)
+	if _, err := big.LogZ(); err == nil {
+		t.Errorf("LogZ accepted %d hidden units", MaxExactHidden+1)
+	}
+}
+
+// TestRBMConditionals checks the block Gibbs halves against exact
+// conditional probabilities: HiddenProbs and VisibleProbs against plain
+// loops, and the empirical frequencies of SampleHidden and SampleVisible over
+// many copies of one conditioning state within 5σ.
+func TestRBMConditionals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	m, err := NewRandomRBM(7, 4, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range m.W {
+		m.W[k] *= 5
+	}
+	v := randomStates(m.Domain(), 1, false, rng)
+	h := []float32{1, 0, 1, 1}
+	wantH := make([]float64, m.H)
+	for j := range m.H {
+		a := float64(m.Bh[j])
+		for i := range m.D {
+			a += float64(m.W[j*m.D+i]) * float64(v[i])
+		}
+		wantH[j] = 1 / (1 + math.Exp(-a))
+	}
+	wantV := make([]float64, m.D)
+	for i := range m.D {
+		a := float64(m.Bv[i])
+		for j := range m.H {
+			a += float64(m.W[j*m.D+i]) * float64(h[j])
+		}
+		wantV[i] = 1 / (1 + math.Exp(-a))
+	}
+	const n = 20000
+	vs := make([]float32, n*m.D)
+	hs := make([]float32, n*m.H)
+	for c := range n {
+		copy(vs[c*m.D:], v)
+		copy(hs[c*m.H:], h)
+	}
+	cases := []struct {
+		name   string
+		want   []float64
+		probs  func(p []float32) error
+		sample func(out []float32) error
+		out    []float32
+	}{
+		{"hidden", wantH,
+			func(p []float32) error { return m.HiddenProbs(p, v) },
+			func(out []float32) error { return m.SampleHidden(out, vs, rng) },
+			make([]float32, n*m.H)},
+		{"visible", wantV,
+			func(p []float32) error { return m.VisibleProbs(p, h) },
+			func(out []float32) error { return m.SampleVisible(out, hs, rng) },
+			make([]float32, n*m.D)},
+	}
+	for _, tc := range cases {
+		w := len(tc.want)
+		p := make([]float32, w)
+		if err := tc.probs(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := tc.sample(tc.out); err != nil {
+			t.Fatal(err)
+		}
+		for k, want := range tc.want {
+			if !near(float64(p[k]), want, 1e-6) {
+				t.Errorf("%s unit %d: probability %v, want %v", tc.name, k, p[k], want)
+			}
+			var s float64
+			for c := range n {
+				s += float64(tc.out[c*w+k])
+			}
+			sd := math.Sqrt(want*(1-want)/n) + 1e-12
+			if got := s / n; math.Abs(got-want) > 5*sd {
+				t.Errorf("%s unit %d: frequency %v, probability %v (σ %v)", tc.name, k, got, want, sd)
+			}
+		}
+	}
+	if err := m.SampleHidden(make([]float32, 5), v, rng); err == nil {
+		t.Error("SampleHidden accepted 5 hidden values for one chain of 4")
+	}
+	if err := m.SampleVisible(v, make([]float32, 3), rng); err == nil {
+		t.Error("SampleVisible accepted 3 hidden values")
+	}
+}
+
+// TestRBMBlockGibbsStationary runs block Gibbs on a tiny RBM and compares
+// the visited visible states with the enumerated distribution.
+func TestRBMBlockGibbsStationary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	m, err := NewRandomRBM(5, 3, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Enumerate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const chains, steps = 200, 200
+	v := randomStates(m.Domain(), chains, false, rng)
+	h := make([]float32, chains*m.H)
+	counts := make([]float64, e.Len())
+	for s := range steps {
+		if err := m.SampleHidden(h, v, rng); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.SampleVisible(v, h, rng); err != nil {
+			t.Fatal(err)
+		}
+		if s < 20 {
+			continue
+		}
+		for c := range chains {
+			k, err := e.Index(v[c*m.D : (c+1)*m.D])
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts[k]++
+		}
+	}
+	total := float64(chains * (steps - 20))
+	var tv float64
+	for k, p := range e.Probs() {
+		tv += math.Abs(counts[k]/total-p) / 2
+	}
+	// 36,000 nearly independent draws over 32 states: the expected total
+	// variation is about 0.01.
+	if tv > 0.03 {
+		t.Errorf("total variation between block Gibbs and the exact distribution is %v", tv)
+	}
+}
+
+func TestRBMErrors(t *testing.T) {
+	if _, err := NewRBM(0, 3); err == nil {
+		t.Error("NewRBM accepted 0 visible units")
+	}
+	m, _ := NewRBM(3, 2)
+	m.W = m.W[:5]
+	if err := m.LogProb(make([]float64, 1), make([]float32, 3)); err == nil {
+		t.Error("LogProb accepted a weight matrix of the wrong size")
+	}
+	if err := m.FlipDeltas(make([]float64, 3), make([]float32, 3)); err == nil {
+		t.Error("FlipDeltas accepted a weight matrix of the wrong size")
+	}
+}
+
+func ExampleNewRandomRBM() {
+	rng := rand.New(rand.NewPCG(1, 2))
+	m, err := NewRandomRBM(10, 4, rng)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	logZ, err := m.LogZ() // a sum over the 2^4 hidden states
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e, err := Enumerate(m) // a sum over the 2^10 visible states
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := make([]float32, m.D)
+	e.State(x, 1023)
+	fmt.Printf("log Z over hidden %.4f, over visible %.4f\n", logZ, e.LogZ())
+	fmt.Printf("states %d, all-ones state %v, its probability %.2e\n", e.Len(), x, math.Exp(e.LogProbs()[1023]))
+	// Output:
+	// log Z over hidden 10.4427, over visible 10.4427
+	// states 1024, all-ones state [1 1 1 1 1 1 1 1 1 1], its probability 1.72e-04
+}
