@@ -1,0 +1,442 @@
+package ebm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/nn"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Deep is a neural energy on top of a fixed base distribution:
+//
+//	f(x) = net(x) + Σᵢ log Base(xᵢ; μᵢ)
+//
+// with Base Bernoulli for binary domains and categorical for one-hot ones.
+// The net is a Gorgonia graph (package nn); the base term is linear in x and
+// is evaluated directly.
+//
+// Deep keeps two kinds of compiled graphs per batch size, built on first use
+// and sharing the parameter tensors: one for f and ∇ₓf (sampling), one for
+// the training loss and ∇θ. The sampling graph never computes weight
+// gradients, so sampling cannot leak into training gradients. New inputs are
+// copied into the graphs' bound input tensors; nothing is rebuilt per call.
+//
+// A Deep is not safe for concurrent use.
+type Deep struct {
+	net    *nn.Net
+	dom    Domain
+	mu     []float32
+	coef   []float64 // ∂(base term)/∂x, one per input value
+	offset float64   // base term at x = 0
+	params []*Param
+	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
+
+	sample map[int]*sampleGraph
+	train  map[int]*trainGraph
+}
+
+// DeepOption configures NewDeep.
+type DeepOption func(*Deep)
+
+// DeepFloat64 makes the graphs compute in float64 (for finite-difference
+// tests). Param.Data stays float32 and is copied into the graphs before each
+// evaluation.
+func DeepFloat64() DeepOption { return func(d *Deep) { d.f64 = true } }
+
+// BaseMean squeezes a data mean (one value per input value of the domain)
+// into the base distribution's parameters as the reference does:
+// μ = m·(1 − 0.02) + 0.01 for binary domains, and m·(1 − 0.02) + 0.02/K for
+// one-hot ones, which keeps every site's block summing to one.
+func BaseMean(d Domain, dataMean []float32) []float32 {
+	add := float32(0.01)
+	if d.OneHot {
+		add = 0.02 / float32(d.Categories)
+	}
+	mu := make([]float32, len(dataMean))
+	for i, m := range dataMean {
+		mu[i] = m*(1-0.02) + add
+	}
+	return mu
+}
+
+// NewDeep builds the net of configuration c with weights drawn from rng, over
+// the base distribution with parameters mu (see BaseMean; one value per
+// input value, or nil for no base term).
+func NewDeep(c nn.Config, mu []float32, rng *rand.Rand, opts ...DeepOption) (*Deep, error) {
+	d := &Deep{
+		dom:    Domain{Sites: c.Sites, Categories: c.Categories, OneHot: c.Categories > 2},
+		sample: map[int]*sampleGraph{},
+		train:  map[int]*trainGraph{},
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	dtype := tensor.Float32
+	if d.f64 {
+		dtype = tensor.Float64
+	}
+	net, err := nn.New(c, dtype, rng)
+	if err != nil {
+		return nil, fmt.Errorf("ebm: deep model: %w", err)
+	}
+	d.net = net
+	if err := d.setBase(mu); err != nil {
+		return nil, err
+	}
+	for _, p := range net.Params() {
+		q := &Param{Name: p.Name, Shape: p.Value.Shape().Clone()}
+		if d.f64 {
+			src := p.Value.Data().([]float64)
+			q.Data = make([]float32, len(src))
+			for i, v := range src {
+				q.Data[i] = float32(v)
+			}
+		} else {
+			q.Data = p.Value.Data().([]float32)
+		}
+		q.Grad = make([]float32, len(q.Data))
+		d.params = append(d.params, q)
+	}
+	return d, nil
+}
+
+func (d *Deep) setBase(mu []float32) error {
+	w := d.dom.Width()
+	d.coef = make([]float64, w)
+	if mu == nil {
+		return nil
+	}
+	if len(mu) != w {
+		return fmt.Errorf("ebm: deep model: base has %d means, want %d", len(mu), w)
+	}
+	for i, m := range mu {
+		if !(m > 0 && m < 1) {
+			return fmt.Errorf("ebm: deep model: base mean %d is %v, want it in (0, 1)", i, m)
+		}
+		p := float64(m)
+		if d.dom.OneHot {
+			d.coef[i] = math.Log(p)
+		} else {
+			d.coef[i] = math.Log(p) - math.Log1p(-p)
+			d.offset += math.Log1p(-p)
+		}
+	}
+	d.mu = append([]float32(nil), mu...)
+	return nil
+}
+
+// Domain implements Model.
+func (d *Deep) Domain() Domain { return d.dom }
+
+// Config returns the configuration of the net.
+func (d *Deep) Config() nn.Config { return d.net.Config() }
+
+// Mu returns a copy of the base distribution's parameters (nil if none).
+func (d *Deep) Mu() []float32 { return append([]float32(nil), d.mu...) }
+
+// Params implements Trainable. Data aliases the live parameters (in float32
+// mode the graph tensors themselves), so an optimiser may update it in place.
+func (d *Deep) Params() []*Param { return d.params }
+
+// ExportParams returns a copy of every parameter's values, in Params order.
+func (d *Deep) ExportParams() [][]float32 {
+	out := make([][]float32, len(d.params))
+	for i, p := range d.params {
+		out[i] = append([]float32(nil), p.Data...)
+	}
+	return out
+}
+
+// ImportParams overwrites the parameters with v, which must match Params in
+// number and sizes.
+func (d *Deep) ImportParams(v [][]float32) error {
+	if len(v) != len(d.params) {
+		return fmt.Errorf("ebm: importing %d parameter tensors into a model with %d", len(v), len(d.params))
+	}
+	for i, p := range d.params {
+		if len(v[i]) != len(p.Data) {
+			return fmt.Errorf("ebm: parameter %s has %d values, got %d", p.Name, len(p.Data), len(v[i]))
+		}
+	}
+	for i, p := range d.params {
+		copy(p.Data, v[i])
+	}
+	return nil
+}
+
+// syncParams copies the float32 parameters into float64 graph tensors.
+func (d *Deep) syncParams() {
+	if !d.f64 {
+		return
+	}
+	for i, p := range d.net.Params() {
+		dst := p.Value.Data().([]float64)
+		for j, v := range d.params[i].Data {
+			dst[j] = float64(v)
+		}
+	}
+}
+
+// base returns the base term of the chain x.
+func (d *Deep) base(x []float32) float64 {
+	s := d.offset
+	for i, v := range x {
+		s += d.coef[i] * float64(v)
+	}
+	return s
+}
+
+// LogProb implements Model.
+func (d *Deep) LogProb(f []float64, x []float32) error {
+	return d.eval(f, nil, x)
+}
+
+// LogProbGrad implements Model.
+func (d *Deep) LogProbGrad(f []float64, grad []float32, x []float32) error {
+	if grad == nil {
+		return fmt.Errorf("ebm: deep model: nil gradient buffer")
+	}
+	return d.eval(f, grad, x)
+}
+
+func (d *Deep) eval(f []float64, grad []float32, x []float32) error {
+	n, err := CheckBatch(d.dom, f, grad, x)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	sg, err := d.sampleGraph(n)
+	if err != nil {
+		return err
+	}
+	d.syncParams()
+	setTensor(sg.x, 0, x)
+	p := sg.f
+	if grad != nil {
+		p = sg.fGrad
+	}
+	if err := p.Run(); err != nil {
+		return fmt.Errorf("ebm: deep model: %w", err)
+	}
+	readTensor64(f, p.Output(0))
+	w := d.dom.Width()
+	for i := range f {
+		f[i] += d.base(x[i*w : (i+1)*w])
+	}
+	if grad != nil {
+		readTensor(grad, p.Output(1))
+		for i := range grad {
+			grad[i] += float32(d.coef[i%w])
+		}
+	}
+	return nil
+}
+
+// sampleGraph holds the compiled f and (f, ∇ₓf) programs for one batch size.
+type sampleGraph struct {
+	x        *tensor.Dense
+	f, fGrad *nn.Program
+}
+
+func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
+	if sg, ok := d.sample[n]; ok {
+		return sg, nil
+	}
+	g := G.NewGraph()
+	x, xn := d.input(g, "x", n, d.dom.Width())
+	out, params, err := d.net.Build(g, xn)
+	if err != nil {
+		return nil, fmt.Errorf("ebm: deep model: %w", err)
+	}
+	sum, err := G.Sum(out)
+	if err != nil {
+		return nil, fmt.Errorf("ebm: deep model: summing f: %w", err)
+	}
+	// Chains are independent, so the gradient of Σ f is each chain's ∇ₓf.
+	dx, err := G.Grad(sum, xn)
+	if err != nil {
+		return nil, fmt.Errorf("ebm: deep model: differentiating f: %w", err)
+	}
+	inputs := append(G.Nodes{xn}, params...)
+	sg := &sampleGraph{x: x}
+	if sg.f, err = nn.Compile(g, inputs, G.Nodes{out}); err != nil {
+		return nil, fmt.Errorf("ebm: deep model: %w", err)
+	}
+	if sg.fGrad, err = nn.Compile(g, inputs, G.Nodes{out, dx[0]}); err != nil {
+		return nil, fmt.Errorf("ebm: deep model: %w", err)
+	}
+	d.sample[n] = sg
+	return sg, nil
+}
+
+// ContrastiveGrad implements Trainable. The L2 term is the reference's
+// l2·(mean over data of f² + mean over samples of f²). Data and samples go
+// through the net as one batch, whose training graph is cached by its total
+// size.
+func (d *Deep) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSamples float64, err error) {
+	w := d.dom.Width()
+	nd, ns := len(data)/w, len(samples)/w
+	switch {
+	case nd == 0 || nd*w != len(data):
+		return 0, 0, fmt.Errorf("ebm: deep model: data has %d values, want a positive multiple of %d", len(data), w)
+	case ns == 0 || ns*w != len(samples):
+		return 0, 0, fmt.Errorf("ebm: deep model: samples have %d values, want a positive multiple of %d", len(samples), w)
+	case !(l2 >= 0) || math.IsInf(l2, 0):
+		return 0, 0, fmt.Errorf("ebm: deep model: l2 weight %v", l2)
+	}
+	n := nd + ns
+	tg, err := d.trainGraph(n)
+	if err != nil {
+		return 0, 0, err
+	}
+	d.syncParams()
+	// The loss is Σᵢ lin[i]·f[i] + quad[i]·f[i]², with f = net + base.
+	for i := range n {
+		var xi []float32
+		var lin, quad float64
+		if i < nd {
+			xi, lin, quad = data[i*w:(i+1)*w], -1/float64(nd), l2/float64(nd)
+		} else {
+			xi, lin, quad = samples[(i-nd)*w:(i-nd+1)*w], 1/float64(ns), l2/float64(ns)
+		}
+		tg.base[i], tg.lin[i], tg.quad[i] = d.base(xi), lin, quad
+	}
+	setTensor(tg.x, 0, data)
+	setTensor(tg.x, len(data), samples)
+	setTensor64(tg.bx, tg.base)
+	setTensor64(tg.lx, tg.lin)
+	setTensor64(tg.qx, tg.quad)
+	if err := tg.p.Run(); err != nil {
+		return 0, 0, fmt.Errorf("ebm: deep model: %w", err)
+	}
+	readTensor64(tg.f, tg.p.Output(0))
+	for i, v := range tg.f {
+		if i < nd {
+			fData += v
+		} else {
+			fSamples += v
+		}
+	}
+	for i, p := range d.params {
+		readTensor(p.Grad, tg.p.Output(i+1))
+	}
+	return fData / float64(nd), fSamples / float64(ns), nil
+}
+
+// trainGraph holds the compiled training program for one batch size.
+type trainGraph struct {
+	x, bx, lx, qx   *tensor.Dense // inputs: states, base terms, loss weights
+	base, lin, quad []float64
+	f               []float64
+	p               *nn.Program
+}
+
+func (d *Deep) trainGraph(n int) (*trainGraph, error) {
+	if tg, ok := d.train[n]; ok {
+		return tg, nil
+	}
+	wrap := func(what string, err error) error {
+		return fmt.Errorf("ebm: deep model: training graph: %s: %w", what, err)
+	}
+	g := G.NewGraph()
+	tg := &trainGraph{base: make([]float64, n), lin: make([]float64, n), quad: make([]float64, n), f: make([]float64, n)}
+	var xn, bn, ln, qn *G.Node
+	tg.x, xn = d.input(g, "x", n, d.dom.Width())
+	tg.bx, bn = d.input(g, "base", n)
+	tg.lx, ln = d.input(g, "lin", n)
+	tg.qx, qn = d.input(g, "quad", n)
+	out, params, err := d.net.Build(g, xn)
+	if err != nil {
+		return nil, wrap("net", err)
+	}
+	f, err := G.Add(out, bn)
+	if err != nil {
+		return nil, wrap("f", err)
+	}
+	lf, err := G.HadamardProd(ln, f)
+	if err != nil {
+		return nil, wrap("loss", err)
+	}
+	ff, err := G.HadamardProd(f, f)
+	if err != nil {
+		return nil, wrap("loss", err)
+	}
+	qff, err := G.HadamardProd(qn, ff)
+	if err != nil {
+		return nil, wrap("loss", err)
+	}
+	terms, err := G.Add(lf, qff)
+	if err != nil {
+		return nil, wrap("loss", err)
+	}
+	loss, err := G.Sum(terms)
+	if err != nil {
+		return nil, wrap("loss", err)
+	}
+	grads, err := G.Grad(loss, params...)
+	if err != nil {
+		return nil, wrap("gradient", err)
+	}
+	inputs := append(G.Nodes{xn, bn, ln, qn}, params...)
+	if tg.p, err = nn.Compile(g, inputs, append(G.Nodes{f}, grads...)); err != nil {
+		return nil, wrap("compiling", err)
+	}
+	d.train[n] = tg
+	return tg, nil
+}
+
+// input creates a bound input tensor of the model's dtype and its node.
+func (d *Deep) input(g *G.ExprGraph, name string, shape ...int) (*tensor.Dense, *G.Node) {
+	t := tensor.New(tensor.Of(d.net.Dtype()), tensor.WithShape(shape...))
+	return t, G.NodeFromAny(g, t, G.WithName(name))
+}
+
+// setTensor copies src into the backing of t from element off on.
+func setTensor(t *tensor.Dense, off int, src []float32) {
+	switch b := t.Data().(type) {
+	case []float32:
+		copy(b[off:], src)
+	case []float64:
+		for i, v := range src {
+			b[off+i] = float64(v)
+		}
+	}
+}
+
+func setTensor64(t *tensor.Dense, src []float64) {
+	switch b := t.Data().(type) {
+	case []float32:
+		for i, v := range src {
+			b[i] = float32(v)
+		}
+	case []float64:
+		copy(b, src)
+	}
+}
+
+func readTensor(dst []float32, t *tensor.Dense) {
+	switch b := t.Data().(type) {
+	case []float32:
+		copy(dst, b)
+	case []float64:
+		for i, v := range b {
+			dst[i] = float32(v)
+		}
+	}
+}
+
+func readTensor64(dst []float64, t *tensor.Dense) {
+	switch b := t.Data().(type) {
+	case []float32:
+		for i, v := range b {
+			dst[i] = float64(v)
+		}
+	case []float64:
+		copy(dst, b)
+	}
+}
