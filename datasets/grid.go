@@ -1,0 +1,99 @@
+package datasets
+
+import (
+	"bufio"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// GridImage lays out n images of rows×cols values in [0, 1] as one gray
+// picture: ceil(sqrt(n)) images across, separated and framed by 1-pixel gray
+// lines. Value 1 (ink, object) is drawn black on white. Values outside [0, 1]
+// are clamped; NaN is an error.
+func GridImage(images []float32, n, rows, cols int) (*image.Gray, error) {
+	if n < 1 || rows < 1 || cols < 1 {
+		return nil, fmt.Errorf("datasets: grid of %d images of %d×%d: sizes must be positive", n, rows, cols)
+	}
+	if len(images) < n*rows*cols {
+		return nil, fmt.Errorf("datasets: grid of %d images of %d×%d needs %d values, have %d", n, rows, cols, n*rows*cols, len(images))
+	}
+	across := int(math.Ceil(math.Sqrt(float64(n))))
+	down := (n + across - 1) / across
+	const sep = 1
+	img := image.NewGray(image.Rect(0, 0, across*(cols+sep)+sep, down*(rows+sep)+sep))
+	for i := range img.Pix {
+		img.Pix[i] = 128
+	}
+	for k := range n {
+		x0, y0 := sep+(k%across)*(cols+sep), sep+(k/across)*(rows+sep)
+		for r := range rows {
+			for c := range cols {
+				v := images[(k*rows+r)*cols+c]
+				if v != v {
+					return nil, fmt.Errorf("datasets: grid: image %d pixel (%d, %d) is NaN", k, r, c)
+				}
+				v = min(max(v, 0), 1)
+				img.Pix[(y0+r)*img.Stride+x0+c] = uint8(math.Round(float64(1-v) * 255))
+			}
+		}
+	}
+	// Cells after the last image stay white so they are not taken for ink.
+	for k := n; k < across*down; k++ {
+		x0, y0 := sep+(k%across)*(cols+sep), sep+(k/across)*(rows+sep)
+		for r := range rows {
+			row := img.Pix[(y0+r)*img.Stride+x0:]
+			for c := range cols {
+				row[c] = 255
+			}
+		}
+	}
+	return img, nil
+}
+
+// WriteGridPNG writes n images of rows×cols values in [0, 1] as one PNG grid
+// (see GridImage) to path, atomically: a reader sees the old file or the
+// complete new one.
+func WriteGridPNG(path string, images []float32, n, rows, cols int) error {
+	img, err := GridImage(images, n, rows, cols)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
+}
+
+// writeFileAtomic writes path through a temporary file in the same folder,
+// renamed over path only after write succeeded and the data reached the disk.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("datasets: writing %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("datasets: %w", err)
+	}
+	return nil
+}

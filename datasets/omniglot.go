@@ -1,0 +1,301 @@
+package datasets
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"image"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npz"
+	"golang.org/x/image/draw"
+)
+
+// Omniglot layout: every character has 20 drawers' images of 105×105.
+const (
+	omniSide         = 105
+	omniPixels       = omniSide * omniSide
+	omniDrawers      = 20
+	omniTrainDrawers = 15
+	omniValid        = 1345
+	// Characters of the background and evaluation files.
+	omniBackground      = 964
+	omniEvaluation      = 659
+	seedOmniglotShuffle = 0x6777675f6f73 // "gwg_os"
+)
+
+var omniglotFiles = []string{"images_background.npz", "images_evaluation.npz"}
+
+// omniScaler downscales 105×105 to 28×28. Catmull-Rom widens its kernel by
+// the scale factor when shrinking, so it averages (antialiases) rather than
+// samples. A Scaler is safe for concurrent use.
+var omniScaler = draw.CatmullRom.NewScaler(Side, Side, omniSide, omniSide)
+
+// openOmniglot loads the two .npz files from dir. chars gives the required
+// character count of each file (0: any). Images are ordered by character (in
+// Omniglot's id order) then drawer. Drawers 1–15 form the training pool,
+// which is shuffled with a fixed seed before its last holdout images become
+// the validation split, as the reference code does; drawers 16–20 are the test
+// split. Training stays gray (dynamic); validation and test are binarised once
+// with fixed seeds.
+func openOmniglot(dir string, chars [2]int, holdout int) (*Set, error) {
+	var pool, test []float32
+	for i, name := range omniglotFiles {
+		imgs, c, err := readOmniglotNPZ(filepath.Join(dir, name), chars[i])
+		if err != nil {
+			return nil, err
+		}
+		for ch := range c {
+			at := ch * omniDrawers * Dim
+			pool = append(pool, imgs[at:at+omniTrainDrawers*Dim]...)
+			test = append(test, imgs[at+omniTrainDrawers*Dim:at+omniDrawers*Dim]...)
+		}
+	}
+	n := len(pool) / Dim
+	if holdout >= n {
+		return nil, fmt.Errorf("datasets: omniglot: %d training images, cannot hold out %d", n, holdout)
+	}
+	perm := rand.New(rand.NewPCG(seedOmniglotShuffle, 0)).Perm(n)
+	shuffled := make([]float32, len(pool))
+	for i, p := range perm {
+		copy(shuffled[i*Dim:(i+1)*Dim], pool[p*Dim:(p+1)*Dim])
+	}
+	const ds = "omniglot"
+	nt := n - holdout
+	valid := &Split{Dataset: ds, Name: "valid", N: holdout, Images: shuffled[nt*Dim:], Dynamic: true}
+	tst := &Split{Dataset: ds, Name: "test", N: len(test) / Dim, Images: test, Dynamic: true}
+	return &Set{
+		Name:  ds,
+		Train: &Split{Dataset: ds, Name: "train", N: nt, Images: shuffled[: nt*Dim : nt*Dim], Dynamic: true},
+		Valid: valid.Binarized(rand.New(rand.NewPCG(seedOmniglotValid, 0))),
+		Test:  tst.Binarized(rand.New(rand.NewPCG(seedOmniglotTest, 0))),
+	}, nil
+}
+
+// readOmniglotNPZ reads one Omniglot .npz file and returns its images
+// downscaled to 28×28 with ink = 1, character-major, and the character count.
+func readOmniglotNPZ(path string, wantChars int) (images []float32, chars int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("datasets: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, 0, fmt.Errorf("datasets: %w", err)
+	}
+	images, chars, err = parseOmniglotNPZ(f, st.Size())
+	if err == nil && wantChars > 0 && chars != wantChars {
+		err = fmt.Errorf("%d characters, want %d", chars, wantChars)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("datasets: reading %s: %w", path, err)
+	}
+	return images, chars, nil
+}
+
+// parseOmniglotNPZ reads an Omniglot .npz: images.npy, bool (C, 20, 105, 105)
+// with True = paper, and labels.npy, int64 (C, 20) holding the character's
+// index 0..C-1, which confirms the order of the character axis.
+func parseOmniglotNPZ(r io.ReaderAt, size int64) (images []float32, chars int, err error) {
+	zr, err := npz.NewReader(r, size)
+	if err != nil {
+		return nil, 0, err
+	}
+	lr, lshape, err := openNPY(zr, "labels.npy", "<i8")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer lr.Close()
+	if len(lshape) != 2 || lshape[0] < 1 || lshape[1] != omniDrawers {
+		return nil, 0, fmt.Errorf("labels.npy: shape %v, want (C, %d)", lshape, omniDrawers)
+	}
+	chars = lshape[0]
+	if chars > 1<<16 {
+		return nil, 0, fmt.Errorf("labels.npy: %d characters, too many", chars)
+	}
+	labels, err := readExactly(lr, chars*omniDrawers*8, "labels.npy")
+	if err != nil {
+		return nil, 0, err
+	}
+	for k := range chars * omniDrawers {
+		if v := int64(binary.LittleEndian.Uint64(labels[8*k:])); v != int64(k/omniDrawers) {
+			return nil, 0, fmt.Errorf("labels.npy: label[%d, %d] = %d, want %d (characters out of order)", k/omniDrawers, k%omniDrawers, v, k/omniDrawers)
+		}
+	}
+
+	ir, ishape, err := openNPY(zr, "images.npy", "|b1")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer ir.Close()
+	if !slices.Equal(ishape, []int{chars, omniDrawers, omniSide, omniSide}) {
+		return nil, 0, fmt.Errorf("images.npy: shape %v, want (%d, %d, %d, %d)", ishape, chars, omniDrawers, omniSide, omniSide)
+	}
+	images = make([]float32, chars*omniDrawers*Dim)
+	if err := downscaleOmniglot(ir, images, chars); err != nil {
+		return nil, 0, fmt.Errorf("images.npy: %w", err)
+	}
+	if err := expectEOF(ir, "images.npy"); err != nil {
+		return nil, 0, err
+	}
+	return images, chars, nil
+}
+
+// downscaleOmniglot reads chars×20 bool images of 105×105 from r and writes
+// them to out, 28×28 each, with ink = 1. Reading (inflating) is sequential;
+// the downscaling runs in parallel, one character at a time per worker.
+func downscaleOmniglot(r io.Reader, out []float32, chars int) error {
+	type job struct {
+		ch  int
+		raw []byte
+	}
+	jobs := make(chan job)
+	pool := sync.Pool{New: func() any { return make([]byte, omniDrawers*omniPixels) }}
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			src := image.NewGray(image.Rect(0, 0, omniSide, omniSide))
+			dst := image.NewRGBA(image.Rect(0, 0, Side, Side))
+			for j := range jobs {
+				for d := range omniDrawers {
+					// Paper (true) becomes 0 and ink 255, so ink = 1 after
+					// scaling. Like NumPy, any nonzero byte is true: these
+					// files, made from PIL bitmaps, store true as 0xff.
+					for k, v := range j.raw[d*omniPixels : (d+1)*omniPixels] {
+						if v == 0 {
+							src.Pix[k] = 255
+						} else {
+							src.Pix[k] = 0
+						}
+					}
+					omniScaler.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+					o := out[(j.ch*omniDrawers+d)*Dim:]
+					for k := range Dim {
+						o[k] = float32(dst.Pix[4*k]) / 255
+					}
+				}
+				pool.Put(j.raw)
+			}
+		})
+	}
+	var err error
+	for ch := range chars {
+		raw := pool.Get().([]byte)
+		if _, err = io.ReadFull(r, raw); err != nil {
+			err = fmt.Errorf("character %d: %w", ch, noEOF(err))
+			break
+		}
+		jobs <- job{ch, raw}
+	}
+	close(jobs)
+	wg.Wait()
+	return err
+}
+
+// openNPY opens the array key of an .npz and parses its .npy header with
+// npyio, after checking the header's framing itself: npyio trusts the header
+// length and panics on a header without a newline. It returns the reader
+// positioned at the array data and the shape, after checking the dtype and
+// that the order is C.
+func openNPY(zr *npz.Reader, key, dtype string) (_ io.ReadCloser, shape []int, err error) {
+	rc, err := zr.Open(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			rc.Close()
+		}
+	}()
+	pre := make([]byte, 10, 12)
+	if _, err := io.ReadFull(rc, pre); err != nil {
+		return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
+	}
+	if !bytes.Equal(pre[:6], npy.Magic[:]) {
+		return nil, nil, fmt.Errorf("%s: not a .npy array (bad magic % x)", key, pre[:6])
+	}
+	var hlen int
+	switch pre[6] {
+	case 1:
+		hlen = int(binary.LittleEndian.Uint16(pre[8:]))
+	case 2, 3:
+		pre = pre[:12]
+		if _, err := io.ReadFull(rc, pre[10:]); err != nil {
+			return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
+		}
+		hlen = int(binary.LittleEndian.Uint32(pre[8:]))
+	default:
+		return nil, nil, fmt.Errorf("%s: .npy version %d.%d not supported", key, pre[6], pre[7])
+	}
+	if hlen > 1<<16 {
+		return nil, nil, fmt.Errorf("%s: header length %d too large", key, hlen)
+	}
+	hdr := make([]byte, len(pre)+hlen)
+	copy(hdr, pre)
+	if _, err := io.ReadFull(rc, hdr[len(pre):]); err != nil {
+		return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
+	}
+	if hlen == 0 || hdr[len(hdr)-1] != '\n' {
+		return nil, nil, fmt.Errorf("%s: header does not end in a newline", key)
+	}
+	h, err := parseNPYHeader(hdr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: header: %w", key, err)
+	}
+	// npyio keeps the dtype's Python quotes.
+	if typ := strings.Trim(h.Descr.Type, `'"`); typ != dtype || h.Descr.Fortran {
+		return nil, nil, fmt.Errorf("%s: dtype %s, Fortran order %v; want %q in C order", key, h.Descr.Type, h.Descr.Fortran, dtype)
+	}
+	for _, d := range h.Descr.Shape {
+		if d < 0 || d > 1<<20 {
+			return nil, nil, fmt.Errorf("%s: bad shape %v", key, h.Descr.Shape)
+		}
+	}
+	return rc, h.Descr.Shape, nil
+}
+
+// parseNPYHeader parses a complete .npy header with npyio, turning a panic
+// of its dictionary parser on malformed text into an error.
+func parseNPYHeader(hdr []byte) (h npy.Header, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("malformed header %q", truncate(hdr[10:]))
+		}
+	}()
+	r, err := npy.NewReader(bytes.NewReader(hdr))
+	if err != nil {
+		return h, err
+	}
+	return r.Header, nil
+}
+
+// readExactly reads n bytes from r and checks that nothing follows.
+func readExactly(r io.Reader, n int, what string) ([]byte, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, fmt.Errorf("%s: data: %w", what, noEOF(err))
+	}
+	return b, expectEOF(r, what)
+}
+
+// expectEOF checks that r is at its end; reading to it also makes archive/zip
+// verify the entry's CRC-32.
+func expectEOF(r io.Reader, what string) error {
+	extra, err := io.Copy(io.Discard, r)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if extra != 0 {
+		return fmt.Errorf("%s: %d bytes after the data", what, extra)
+	}
+	return nil
+}

@@ -1,0 +1,171 @@
+package datasets
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// dataset describes where one data set's files live and how big it is.
+type dataset struct {
+	name   string
+	folder string   // under the data directory ("" for dynamic_mnist)
+	files  []string // alternatives are listed in order of preference
+	sizes  [3]int   // train, valid, test
+	about  string
+}
+
+var datasetList = []dataset{
+	{
+		name:   "static_mnist",
+		folder: "binarized_mnist",
+		files:  []string{"binarized_mnist_train.amat", "binarized_mnist_valid.amat", "binarized_mnist_test.amat"},
+		sizes:  [3]int{50000, 10000, 10000},
+		about:  "binarized MNIST of Larochelle & Murray (2011), fixed binarisation",
+	},
+	{
+		name:  "dynamic_mnist",
+		files: mnistFiles,
+		sizes: [3]int{mnistTrain - mnistValid, mnistValid, mnistTest},
+		about: "gray MNIST from the Go module " + gomnistPath + ", training re-binarised at every draw",
+	},
+	{
+		name:   "omniglot",
+		folder: "omniglot",
+		files:  omniglotFiles,
+		sizes:  [3]int{(omniBackground+omniEvaluation)*omniTrainDrawers - omniValid, omniValid, (omniBackground + omniEvaluation) * (omniDrawers - omniTrainDrawers)},
+		about:  "Omniglot 105×105 downscaled to 28×28 (a rebuild close to, not identical with, Burda et al.'s chardata.mat)",
+	},
+	{
+		name:   "caltech",
+		folder: "caltech101_silhouettes",
+		files:  []string{caltechSplitFile, caltechAllFile},
+		sizes:  caltechSizes,
+		about:  "Caltech-101 Silhouettes 28×28 (Marlin et al. 2010); canonical split from " + caltechSplitFile + ", else a seeded split of " + caltechAllFile,
+	},
+}
+
+func lookup(name string) (dataset, error) {
+	for _, d := range datasetList {
+		if d.name == name {
+			return d, nil
+		}
+	}
+	return dataset{}, fmt.Errorf("datasets: unknown data set %q (want one of %v)", name, Names())
+}
+
+// Names returns the names Open accepts.
+func Names() []string {
+	names := make([]string, len(datasetList))
+	for i, d := range datasetList {
+		names[i] = d.name
+	}
+	return names
+}
+
+// DataDir returns the data directory: flagValue if it is not empty, else
+// $GWG_DATA_DIR, else gwg/data under the user's cache directory
+// (os.UserCacheDir), else under the temporary directory.
+func DataDir(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if d := os.Getenv("GWG_DATA_DIR"); d != "" {
+		return d
+	}
+	if c, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(c, "gwg", "data")
+	}
+	return filepath.Join(os.TempDir(), "gwg", "data")
+}
+
+// Open loads the data set name from dataDir. dynamic_mnist ignores dataDir:
+// it is read from the module cache (GoMNISTDir).
+func Open(name, dataDir string) (*Set, error) {
+	d, err := lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(dataDir, d.folder)
+	switch name {
+	case "static_mnist":
+		return openStatic(dir, d.sizes)
+	case "dynamic_mnist":
+		return openDynamicMNIST(GoMNISTDir())
+	case "omniglot":
+		return openOmniglot(dir, [2]int{omniBackground, omniEvaluation}, omniValid)
+	default: // caltech
+		split1 := filepath.Join(dir, caltechSplitFile)
+		if _, err := os.Stat(split1); errors.Is(err, fs.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(dir, caltechAllFile)); err == nil {
+				return readCaltechAll(filepath.Join(dir, caltechAllFile), d.sizes)
+			}
+		}
+		return readCaltechSplit1(split1, d.sizes)
+	}
+}
+
+// openStatic reads the three .amat files of static MNIST from dir.
+func openStatic(dir string, sizes [3]int) (*Set, error) {
+	const ds = "static_mnist"
+	d, _ := lookup(ds)
+	set := &Set{Name: ds}
+	for i, p := range []**Split{&set.Train, &set.Valid, &set.Test} {
+		images, n, err := readAmat(filepath.Join(dir, d.files[i]), sizes[i])
+		if err != nil {
+			return nil, err
+		}
+		*p = &Split{Dataset: ds, Name: splitNames[i], N: n, Images: images}
+	}
+	return set, nil
+}
+
+// File is one file a data set is read from.
+type File struct {
+	Path    string
+	Size    int64 // bytes; -1 if missing
+	Present bool
+}
+
+// Info describes where a data set is looked for and what is there.
+type Info struct {
+	Name  string
+	About string
+	Sizes [3]int // images in train, valid, test
+	Dir   string
+	Files []File
+	// Ready reports whether Open can find every file it needs (it does not
+	// check their contents).
+	Ready bool
+}
+
+// Describe reports where Open looks for the data set name and which of its
+// files are present.
+func Describe(name, dataDir string) (Info, error) {
+	d, err := lookup(name)
+	if err != nil {
+		return Info{}, err
+	}
+	dir := filepath.Join(dataDir, d.folder)
+	if name == "dynamic_mnist" {
+		dir = GoMNISTDir()
+	}
+	info := Info{Name: name, About: d.about, Sizes: d.sizes, Dir: dir, Ready: true}
+	anyPresent := false
+	for _, f := range d.files {
+		file := File{Path: filepath.Join(dir, f), Size: -1}
+		if st, err := os.Stat(file.Path); err == nil && st.Mode().IsRegular() {
+			file.Size, file.Present = st.Size(), true
+			anyPresent = true
+		} else {
+			info.Ready = false
+		}
+		info.Files = append(info.Files, file)
+	}
+	if name == "caltech" {
+		info.Ready = anyPresent // either file will do
+	}
+	return info, nil
+}

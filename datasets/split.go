@@ -1,0 +1,157 @@
+package datasets
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// Side is the height and width of every image; Dim is the pixels per image.
+const (
+	Side = 28
+	Dim  = Side * Side
+)
+
+// Split is N images of 28×28 pixels: 784 float32 values each, row-major
+// (pixel (r, c) of image i is Images[i*Dim+r*Side+c]), in [0, 1], with 1 the
+// ink, digit stroke or object.
+type Split struct {
+	Dataset string // "static_mnist", "dynamic_mnist", "omniglot" or "caltech"
+	Name    string // "train", "valid" or "test"
+	N       int
+	Images  []float32 // N×Dim
+	// Dynamic marks gray images that are binarised afresh, each pixel
+	// Bernoulli(gray value), at every draw (Batch). Otherwise the images are
+	// stored binary and drawn as they are.
+	Dynamic bool
+}
+
+// Image returns image i (a sub-slice of Images, not a copy).
+func (s *Split) Image(i int) []float32 { return s.Images[i*Dim : (i+1)*Dim] }
+
+// Batch writes the images idx into dst, which must hold len(idx)×Dim values.
+// A Dynamic split is binarised with draws from rng; a static one is copied
+// and rng may be nil. Batch panics if dst is too short or an index is out of
+// range, like a slice access.
+func (s *Split) Batch(dst []float32, idx []int, rng *rand.Rand) {
+	if len(dst) < len(idx)*Dim {
+		panic(fmt.Sprintf("datasets: Batch: dst has %d values, want %d", len(dst), len(idx)*Dim))
+	}
+	for b, i := range idx {
+		src, out := s.Image(i), dst[b*Dim:(b+1)*Dim]
+		if !s.Dynamic {
+			copy(out, src)
+			continue
+		}
+		binarize(out, src, rng)
+	}
+}
+
+// binarize sets dst[k] to 1 with probability src[k], else 0.
+func binarize(dst, src []float32, rng *rand.Rand) {
+	for k, p := range src {
+		if rng.Float32() < p {
+			dst[k] = 1
+		} else {
+			dst[k] = 0
+		}
+	}
+}
+
+// Binarized returns a static copy of s with every pixel drawn once as
+// Bernoulli(gray value) from rng; it returns s itself if s is not Dynamic.
+func (s *Split) Binarized(rng *rand.Rand) *Split {
+	if !s.Dynamic {
+		return s
+	}
+	out := &Split{Dataset: s.Dataset, Name: s.Name, N: s.N, Images: make([]float32, len(s.Images))}
+	binarize(out.Images, s.Images, rng)
+	return out
+}
+
+// Set holds the three splits of one data set.
+type Set struct {
+	Name               string
+	Train, Valid, Test *Split
+}
+
+// Splits returns the splits in the order train, valid, test.
+func (s *Set) Splits() []*Split { return []*Split{s.Train, s.Valid, s.Test} }
+
+// Split returns the split called name ("train", "valid" or "test").
+func (s *Set) Split(name string) (*Split, error) {
+	for _, sp := range s.Splits() {
+		if sp.Name == name {
+			return sp, nil
+		}
+	}
+	return nil, fmt.Errorf("datasets: %s has no split %q (want train, valid or test)", s.Name, name)
+}
+
+// Mean returns the per-pixel mean of the training split, over the gray values
+// for a dynamic set (the expected value of its binarised draws). Models use it
+// to initialise the bias of their base distribution.
+func (s *Set) Mean() []float32 {
+	sum := make([]float64, Dim)
+	tr := s.Train
+	for i := range tr.N {
+		for k, v := range tr.Image(i) {
+			sum[k] += float64(v)
+		}
+	}
+	m := make([]float32, Dim)
+	if tr.N == 0 {
+		return m
+	}
+	for k, v := range sum {
+		m[k] = float32(v / float64(tr.N))
+	}
+	return m
+}
+
+// Batcher draws training batches epoch by epoch: each epoch is a fresh
+// permutation of the split from its rng, cut into full batches; the last
+// partial batch of an epoch is dropped so every batch has the same size (a
+// different remainder is dropped each epoch, so no image is left out for
+// good).
+type Batcher struct {
+	split *Split
+	size  int
+	rng   *rand.Rand
+	perm  []int
+	pos   int
+	epoch int
+}
+
+// NewBatcher returns a Batcher of batches of size images from s, drawing
+// permutations and dynamic binarisations from rng.
+func NewBatcher(s *Split, size int, rng *rand.Rand) (*Batcher, error) {
+	if size < 1 || size > s.N {
+		return nil, fmt.Errorf("datasets: batch size %d out of range [1, %d] for %s/%s", size, s.N, s.Dataset, s.Name)
+	}
+	b := &Batcher{split: s, size: size, rng: rng, perm: make([]int, s.N)}
+	for i := range b.perm {
+		b.perm[i] = i
+	}
+	b.pos = s.N // start a new epoch on the first call
+	return b, nil
+}
+
+// Next writes the next batch into dst (at least size×Dim values) and returns
+// the indices of its images, valid until the next call.
+func (b *Batcher) Next(dst []float32) []int {
+	if b.pos+b.size > len(b.perm) {
+		b.rng.Shuffle(len(b.perm), func(i, j int) { b.perm[i], b.perm[j] = b.perm[j], b.perm[i] })
+		b.pos = 0
+		b.epoch++
+	}
+	idx := b.perm[b.pos : b.pos+b.size]
+	b.pos += b.size
+	b.split.Batch(dst, idx, b.rng)
+	return idx
+}
+
+// Epoch returns the number of epochs started: 1 during the first.
+func (b *Batcher) Epoch() int { return b.epoch }
+
+// PerEpoch returns the number of batches in one epoch.
+func (b *Batcher) PerEpoch() int { return b.split.N / b.size }
