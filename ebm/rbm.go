@@ -107,8 +107,9 @@ func (m *RBM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 		}
 		row := act[c*h : (c+1)*h]
 		for j, a := range row {
-			s += softplus(float64(a))
-			row[j] = float32(sigmoid(float64(a)))
+			sp, sig := softplusSigmoid(float64(a))
+			s += sp
+			row[j] = float32(sig)
 		}
 		f[c] = s
 	}
@@ -118,7 +119,7 @@ func (m *RBM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	for c := range n {
 		copy(grad[c*d:(c+1)*d], m.Bv)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, m.general(act, n, h), m.weights(), 1, m.general(grad, n, d))
+	gemm(blas.NoTrans, m.general(act, n, h), m.weights(), m.general(grad, n, d))
 	return nil
 }
 
@@ -229,7 +230,7 @@ func (m *RBM) HiddenProbs(p []float32, v []float32) error {
 	for c := range n {
 		copy(p[c*m.H:(c+1)*m.H], m.Bh)
 	}
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, m.general(v, n, m.D), m.weights(), 1, m.general(p, n, m.H))
+	gemm(blas.Trans, m.general(v, n, m.D), m.weights(), m.general(p, n, m.H))
 	sigmoidInPlace(p)
 	return nil
 }
@@ -247,7 +248,7 @@ func (m *RBM) VisibleProbs(p []float32, h []float32) error {
 	for c := range n {
 		copy(p[c*m.D:(c+1)*m.D], m.Bv)
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, m.general(h, n, m.H), m.weights(), 1, m.general(p, n, m.D))
+	gemm(blas.NoTrans, m.general(h, n, m.H), m.weights(), m.general(p, n, m.D))
 	sigmoidInPlace(p)
 	return nil
 }
@@ -355,14 +356,45 @@ func (m *RBM) hiddenPre(x []float32, n int) []float32 {
 	for c := range n {
 		copy(act[c*m.H:(c+1)*m.H], m.Bh)
 	}
-	blas32.Gemm(blas.NoTrans, blas.Trans, 1, m.general(x, n, m.D), m.weights(), 1, m.general(act, n, m.H))
+	gemm(blas.Trans, m.general(x, n, m.D), m.weights(), m.general(act, n, m.H))
 	return act
+}
+
+// smallGemm is the number of multiply-adds below which gemm splits a product
+// into row blocks. gonum's native BLAS goes parallel as soon as the output
+// spans four 64×64 blocks, and its goroutines and channels then cost more
+// than such a product (a 100×100×25 GEMM runs faster serially) and allocate.
+const smallGemm = 1 << 20
+
+// gemm computes C = A·op(B) + C for row-major operands through blas32.
+func gemm(tB blas.Transpose, a, b, c blas32.General) {
+	if a.Rows*a.Cols*c.Cols >= smallGemm {
+		blas32.Gemm(blas.NoTrans, tB, 1, a, b, 1, c)
+		return
+	}
+	const rows = 64
+	for r := 0; r < a.Rows; r += rows {
+		n := min(rows, a.Rows-r)
+		blas32.Gemm(blas.NoTrans, tB, 1,
+			blas32.General{Rows: n, Cols: a.Cols, Stride: a.Stride, Data: a.Data[r*a.Stride:]}, b, 1,
+			blas32.General{Rows: n, Cols: c.Cols, Stride: c.Stride, Data: c.Data[r*c.Stride:]})
+	}
 }
 
 func (m *RBM) weights() blas32.General { return m.general(m.W, m.H, m.D) }
 
 func (m *RBM) general(data []float32, rows, cols int) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
+}
+
+// softplusSigmoid returns softplus(a) and σ(a) from one exponential.
+func softplusSigmoid(a float64) (sp, sig float64) {
+	e := math.Exp(-math.Abs(a))
+	sp = max(a, 0) + math.Log1p(e)
+	if a >= 0 {
+		return sp, 1 / (1 + e)
+	}
+	return sp, e / (1 + e)
 }
 
 func sigmoidInPlace(p []float32) {

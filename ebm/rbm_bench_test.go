@@ -1,0 +1,119 @@
+package ebm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// benchChains is the number of chains in the paper's sampler benchmarks.
+const benchChains = 100
+
+var rbmBenchSizes = []struct{ d, h int }{{100, 25}, {784, 500}}
+
+func benchRBM(b *testing.B, d, h int) (*RBM, []float32) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	m, err := NewRandomRBM(d, h, rng)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return m, randomStates(m.Domain(), benchChains, false, rng)
+}
+
+// reportGFLOPs reports the rate of flops floating-point operations per
+// iteration.
+func reportGFLOPs(b *testing.B, flops float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkRBMLogProbGrad measures f and ∇f for 100 chains: two GEMMs,
+// 4·n·D·H flops, plus n·H softplus and sigmoid evaluations.
+func BenchmarkRBMLogProbGrad(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			f := make([]float64, benchChains)
+			grad := make([]float32, len(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.LogProbGrad(f, grad, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
+		})
+	}
+}
+
+// BenchmarkRBMGemm is the floor for BenchmarkRBMLogProbGrad: the same two
+// GEMMs with nothing around them.
+func BenchmarkRBMGemm(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			act := make([]float32, benchChains*sz.h)
+			grad := make([]float32, len(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				blas32.Gemm(blas.NoTrans, blas.Trans, 1, m.general(x, benchChains, sz.d), m.weights(), 0, m.general(act, benchChains, sz.h))
+				blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, m.general(act, benchChains, sz.h), m.weights(), 0, m.general(grad, benchChains, sz.d))
+			}
+			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
+		})
+	}
+}
+
+// BenchmarkRBMGemmRowBlocks is BenchmarkRBMGemm through the model's gemm,
+// which keeps small products on gonum's serial path.
+func BenchmarkRBMGemmRowBlocks(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			act := make([]float32, benchChains*sz.h)
+			grad := make([]float32, len(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				gemm(blas.Trans, m.general(x, benchChains, sz.d), m.weights(), m.general(act, benchChains, sz.h))
+				gemm(blas.NoTrans, m.general(act, benchChains, sz.h), m.weights(), m.general(grad, benchChains, sz.d))
+			}
+			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
+		})
+	}
+}
+
+func BenchmarkRBMFlipDeltas(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			delta := make([]float64, len(x))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.FlipDeltas(delta, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkRBMBlockGibbs(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, v := benchRBM(b, sz.d, sz.h)
+			h := make([]float32, benchChains*sz.h)
+			rng := rand.New(rand.NewPCG(2, 2))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.SampleHidden(h, v, rng); err != nil {
+					b.Fatal(err)
+				}
+				if err := m.SampleVisible(v, h, rng); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
