@@ -1,0 +1,366 @@
+package gwg
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gwg-go/gwg/ebm"
+)
+
+// The exactness tests build a sampler's full one-step transition matrix P
+// over every state of a tiny model, from the sampler's own proposal and
+// acceptance code (setMove, propose, logFwd, logAlpha; for the heat-bath
+// samplers evaluate and candidateProbs), and compare it with the enumerated
+// target π: πP = π, and detailed balance π(x)P(x, y) = π(y)P(y, x).
+
+const kernelTol = 1e-9
+
+// kernel is a dense transition matrix, P[x][y] for state numbers of ebm.Exact.
+type kernel [][]float64
+
+func newKernel(n int) kernel {
+	p := make(kernel, n)
+	for i := range p {
+		p[i] = make([]float64, n)
+	}
+	return p
+}
+
+// check returns the largest violations of the row sums, of πP = π and of
+// detailed balance.
+func (p kernel) check(pi []float64) (rowErr, stationErr, balanceErr float64) {
+	n := len(p)
+	for x := range n {
+		var s float64
+		for y := range n {
+			s += p[x][y]
+			balanceErr = max(balanceErr, math.Abs(pi[x]*p[x][y]-pi[y]*p[y][x]))
+		}
+		rowErr = max(rowErr, math.Abs(s-1))
+	}
+	for y := range n {
+		var s float64
+		for x := range n {
+			s += pi[x] * p[x][y]
+		}
+		stationErr = max(stationErr, math.Abs(s-pi[y]))
+	}
+	return rowErr, stationErr, balanceErr
+}
+
+// stationary returns the stationary distribution of p by power iteration
+// from π, enough to measure how far a biased kernel's fixed point is from π.
+func (p kernel) stationary(pi []float64, iters int) []float64 {
+	v := append([]float64(nil), pi...)
+	next := make([]float64, len(v))
+	for range iters {
+		clear(next)
+		for x, vx := range v {
+			for y, pxy := range p[x] {
+				next[y] += vx * pxy
+			}
+		}
+		v, next = next, v
+	}
+	return v
+}
+
+func totalVariation(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += math.Abs(a[i] - b[i])
+	}
+	return s / 2
+}
+
+// mix returns the average of kernels with equal weights.
+func mix(ks []kernel) kernel {
+	n := len(ks[0])
+	p := newKernel(n)
+	for _, k := range ks {
+		for x := range n {
+			for y := range n {
+				p[x][y] += k[x][y] / float64(len(ks))
+			}
+		}
+	}
+	return p
+}
+
+// gwgMoves lists every move of a GWG-family sampler as its draws: single
+// indices for k = 1, all ordered k-tuples for the reference gwg-k, and every
+// set of 1…k distinct sites (padded to k draws by repeating its first site)
+// for the exact variant, whose probability depends only on the set.
+func gwgMoves(s *gwgSampler) [][]int32 {
+	w := s.width
+	if s.k == 1 {
+		moves := make([][]int32, w)
+		for i := range w {
+			moves[i] = []int32{int32(i)}
+		}
+		return moves
+	}
+	var moves [][]int32
+	if !s.exact {
+		total := 1
+		for range s.k {
+			total *= w
+		}
+		for t := range total {
+			m := make([]int32, s.k)
+			for j := range s.k {
+				m[j] = int32(t % w)
+				t /= w
+			}
+			moves = append(moves, m)
+		}
+		return moves
+	}
+	for set := 1; set < 1<<w; set++ {
+		var m []int32
+		for i := range w {
+			if set&(1<<i) != 0 {
+				m = append(m, int32(i))
+			}
+		}
+		if len(m) > s.k {
+			continue
+		}
+		for len(m) < s.k {
+			m = append(m, m[0])
+		}
+		moves = append(moves, m)
+	}
+	return moves
+}
+
+// gwgKernel builds the transition matrix of a GWG-family sampler. For each
+// state x it runs one chain per move, all starting at x, records the move
+// with setMove and lets propose compute the proposals and log α exactly as
+// Step does. It also checks that the move probabilities sum to one.
+func gwgKernel(t *testing.T, s *gwgSampler, ex *ebm.Exact) kernel {
+	t.Helper()
+	moves := gwgMoves(s)
+	w := s.width
+	p := newKernel(ex.Len())
+	xs := make([]float32, len(moves)*w)
+	for x := range ex.Len() {
+		for c := range moves {
+			ex.State(xs[c*w:(c+1)*w], x)
+		}
+		if err := s.Init(xs); err != nil {
+			t.Fatal(err)
+		}
+		for c, m := range moves {
+			s.setMove(c, m)
+		}
+		if err := s.propose(); err != nil {
+			t.Fatal(err)
+		}
+		var qsum float64
+		for c := range moves {
+			q := math.Exp(s.logFwd[c])
+			if q == 0 {
+				continue // a zero-weight index, e.g. a site's current category
+			}
+			qsum += q
+			y, err := ex.Index(s.prop.x[c*w : (c+1)*w])
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := acceptProb(s.logAlpha[c])
+			p[x][y] += q * a
+			p[x][x] += q * (1 - a)
+		}
+		if math.Abs(qsum-1) > 1e-12 {
+			t.Fatalf("%s: proposal probabilities from state %d sum to %v", s.name, x, qsum)
+		}
+	}
+	return p
+}
+
+func randomBoltzmann(t testing.TB, d int, sigma float64, seed uint64) *ebm.Boltzmann {
+	t.Helper()
+	m, err := ebm.NewRandomBoltzmann(d, sigma, rand.New(rand.NewPCG(seed, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func enumerate(t testing.TB, m ebm.Model) (*ebm.Exact, []float64) {
+	t.Helper()
+	ex, err := ebm.Enumerate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex, ex.Probs()
+}
+
+func mustNew(t testing.TB, name string, m ebm.Model, opt Options) Sampler {
+	t.Helper()
+	s, err := New(name, m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestGWGKernelExact(t *testing.T) {
+	models := []struct {
+		name string
+		m    ebm.Model
+	}{
+		{"boltzmann-8", randomBoltzmann(t, 8, 0.7, 1)},
+		{"boltzmann-6-strong", randomBoltzmann(t, 6, 1.5, 2)},
+	}
+	for _, mc := range models {
+		ex, pi := enumerate(t, mc.m)
+		for _, name := range []string{"gwg", "gwg-2", "gwg-3", "gwg-exact-2", "gwg-exact-3"} {
+			t.Run(mc.name+"/"+name, func(t *testing.T) {
+				s := mustNew(t, name, mc.m, Options{}).(*gwgSampler)
+				p := gwgKernel(t, s, ex)
+				rowErr, statErr, dbErr := p.check(pi)
+				t.Logf("row %.1e, πP−π %.1e, detailed balance %.1e", rowErr, statErr, dbErr)
+				if rowErr > kernelTol || statErr > kernelTol || dbErr > kernelTol {
+					t.Errorf("not exact: row sums off by %.2e, πP − π %.2e, detailed balance %.2e", rowErr, statErr, dbErr)
+				}
+			})
+		}
+	}
+}
+
+// TestExactMultiFlipDominates checks the Peskun ordering of the two
+// multi-flip acceptance rules: both are exact (TestGWGKernelExact), and the
+// marginal MH ratio of gwg-exact-k moves off the current state at least as
+// often as the paper's per-draw ratio, for every pair of states, because
+// Σₜ min(aₜ, bₜ) ≤ min(Σₜ aₜ, Σₜ bₜ) over the draws t that flip the same set.
+func TestExactMultiFlipDominates(t *testing.T) {
+	m := randomBoltzmann(t, 6, 1.5, 2)
+	ex, pi := enumerate(t, m)
+	ref := gwgKernel(t, mustNew(t, "gwg-3", m, Options{}).(*gwgSampler), ex)
+	exact := gwgKernel(t, mustNew(t, "gwg-exact-3", m, Options{}).(*gwgSampler), ex)
+	var moveRef, moveExact float64
+	for x := range ref {
+		for y := range ref {
+			if x == y {
+				continue
+			}
+			if exact[x][y] < ref[x][y]-1e-15 {
+				t.Errorf("P_exact(%d→%d) = %v < P_ref = %v", x, y, exact[x][y], ref[x][y])
+			}
+			moveRef += pi[x] * ref[x][y]
+			moveExact += pi[x] * exact[x][y]
+		}
+	}
+	t.Logf("probability of moving at stationarity: gwg-3 %.4f, gwg-exact-3 %.4f", moveRef, moveExact)
+	if moveExact <= moveRef {
+		t.Errorf("gwg-exact-3 moves with probability %v, gwg-3 with %v; want more", moveExact, moveRef)
+	}
+}
+
+// TestWrongKernelDetected is a test of the test: GWG without its proposal
+// ratio must fail the exactness check by a wide margin.
+func TestWrongKernelDetected(t *testing.T) {
+	m := randomBoltzmann(t, 8, 0.7, 1)
+	ex, pi := enumerate(t, m)
+	s := mustNew(t, "gwg", m, Options{}).(*gwgSampler)
+	s.symmetric = true
+	p := gwgKernel(t, s, ex)
+	_, statErr, dbErr := p.check(pi)
+	tv := totalVariation(p.stationary(pi, 2000), pi)
+	t.Logf("wrong kernel: πP−π %.1e, detailed balance %.1e, TV(stationary, π) %.3f", statErr, dbErr, tv)
+	if statErr < 1e-4 || dbErr < 1e-4 {
+		t.Errorf("the exactness check does not see a kernel without its proposal ratio (πP − π %.2e)", statErr)
+	}
+}
+
+func TestLogUnionProb(t *testing.T) {
+	// Against inclusion–exclusion where it is well conditioned, and the sum
+	// over every set of size ≤ k is one.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, k := range []int{1, 2, 3, 5, 8} {
+		d := 6
+		p := make([]float64, d)
+		var s float64
+		for i := range p {
+			p[i] = 0.2 + rng.Float64()
+			s += p[i]
+		}
+		for i := range p {
+			p[i] /= s
+		}
+		var total float64
+		for set := 1; set < 1<<d; set++ {
+			var sub []float64
+			for i := range d {
+				if set&(1<<i) != 0 {
+					sub = append(sub, p[i])
+				}
+			}
+			if len(sub) > k {
+				continue
+			}
+			var ie float64
+			for tset := 1; tset <= set; tset++ {
+				if tset&^set != 0 {
+					continue
+				}
+				var ps float64
+				bits := 0
+				for i := range d {
+					if tset&(1<<i) != 0 {
+						ps += p[i]
+						bits++
+					}
+				}
+				sign := 1.0
+				if (len(sub)-bits)%2 == 1 {
+					sign = -1
+				}
+				ie += sign * math.Pow(ps, float64(k))
+			}
+			got := math.Exp(logUnionProb(append([]float64(nil), sub...), k))
+			if math.Abs(got-ie) > 1e-12 {
+				t.Errorf("k=%d set %b: %v, inclusion–exclusion %v", k, set, got, ie)
+			}
+			total += got
+		}
+		if math.Abs(total-1) > 1e-12 {
+			t.Errorf("k=%d: probabilities of all unions sum to %v", k, total)
+		}
+	}
+	// Badly scaled: one large and two tiny probabilities, k = 3. The exact
+	// value is 3!·p₁p₂p₃ = 6·0.9·1e-9·2e-9.
+	got := logUnionProb([]float64{0.9, 1e-9, 2e-9}, 3)
+	want := math.Log(6 * 0.9 * 1e-9 * 2e-9)
+	if math.Abs(got-want) > 1e-9 {
+		t.Errorf("badly scaled: log P = %v, want %v", got, want)
+	}
+}
+
+func ExampleNew() {
+	m, _ := ebm.NewRandomBoltzmann(10, 0.5, rand.New(rand.NewPCG(1, 2)))
+	s, err := New("gwg", m, Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := make([]float32, 4*10) // four chains, all sites 0
+	if err := s.Init(x); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100 {
+		if err := s.Step(rng); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	st := s.Stats()
+	fmt.Println(st.Steps, st.Transitions, st.GradEvals)
+	// Output: 100 400 404
+}
