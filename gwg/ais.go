@@ -1,0 +1,170 @@
+package gwg
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/ebm"
+)
+
+// AISOptions configures annealed importance sampling. The zero value of every
+// field but Temperatures and Chains means its documented default.
+type AISOptions struct {
+	// Temperatures is T, the number of points of the schedule, β₀ = 0 to
+	// β_{T−1} = 1; a run makes T − 1 transitions per chain. At least 2.
+	Temperatures int
+	// Chains is N, the number of chains annealed together in one batch.
+	Chains int
+	// Repeats is the number of independent runs of N chains (default 1).
+	// With 2 or more the standard error comes from their spread.
+	Repeats int
+	// Schedule names the spacing of β (see Betas); default ScheduleLinear.
+	Schedule string
+	// Sampler names the transition kernel, one step per temperature, made by
+	// New with SamplerOptions; default "gwg", as the literature uses for
+	// every model.
+	Sampler        string
+	SamplerOptions Options
+	// Bootstrap is the number of resamples of the chains' weights behind
+	// BootstrapStdErr; default 200, negative to skip.
+	Bootstrap int
+	// Progress, when set, is called after every transition with the number
+	// of temperature steps done and the total, summed over repeats.
+	Progress func(done, total int)
+}
+
+// Defaults of AISOptions.
+const (
+	DefaultAISSampler   = "gwg"
+	DefaultAISBootstrap = 200
+)
+
+func (o AISOptions) withDefaults() (AISOptions, error) {
+	if o.Temperatures < 2 {
+		return o, fmt.Errorf("gwg: AIS needs at least 2 temperatures, got %d", o.Temperatures)
+	}
+	if o.Chains < 1 {
+		return o, fmt.Errorf("gwg: AIS needs at least 1 chain, got %d", o.Chains)
+	}
+	if o.Repeats < 0 {
+		return o, fmt.Errorf("gwg: AIS repeats %d is negative", o.Repeats)
+	}
+	if o.Repeats == 0 {
+		o.Repeats = 1
+	}
+	if o.Schedule == "" {
+		o.Schedule = ScheduleLinear
+	}
+	if o.Sampler == "" {
+		o.Sampler = DefaultAISSampler
+	}
+	if o.Bootstrap == 0 {
+		o.Bootstrap = DefaultAISBootstrap
+	}
+	return o, nil
+}
+
+// AISResult is the outcome of AIS.
+//
+// AIS estimates Z without bias, so log Ẑ is biased low (Jensen): a short
+// schedule underestimates log Z and therefore overestimates every
+// log-likelihood computed from it. Compare against a reverse bound
+// (ReverseAIS) or a longer schedule before trusting a small gap.
+type AISResult struct {
+	// LogZ is log Ẑ = logsumexp(log w) − log(R·N), pooled over every chain
+	// of every repeat.
+	LogZ float64
+	// StdErr is the standard error of LogZ: the standard deviation of the
+	// repeats' own estimates over √R when Repeats ≥ 2, otherwise
+	// BootstrapStdErr. StdErrMethod says which ("repeats" or "bootstrap").
+	StdErr       float64
+	StdErrMethod string
+	// BootstrapStdErr is the standard deviation of LogZ over resamples of
+	// the R·N weights with replacement (0 when Bootstrap < 0).
+	BootstrapStdErr float64
+	// RepeatLogZ holds each repeat's own log Ẑ over its N chains.
+	RepeatLogZ []float64
+	// ESS is the effective sample size (Σw)²/Σw² of the pooled weights,
+	// between 1 and R·N. A value near 1 means one chain carries the whole
+	// estimate and the error bars are not to be believed.
+	ESS float64
+	// LogW holds the log-weight of each chain, repeat after repeat.
+	LogW []float64
+	// Samples holds the final states of the last repeat's chains (N rows),
+	// samples at β = 1 to be weighted by the last N entries of LogW.
+	Samples []float32
+	// Evals counts model evaluations per chain, f alone and f with ∇ₓf,
+	// summed over chains, by AIS and its sampler together.
+	Evals, GradEvals int64
+	// Settings, after defaults were applied.
+	Options AISOptions
+}
+
+// LogLikelihood returns the mean log-likelihood of data whose mean f is
+// meanF: meanF − log Ẑ.
+func (r *AISResult) LogLikelihood(meanF float64) float64 { return meanF - r.LogZ }
+
+// AIS estimates log Z of model by annealed importance sampling from base
+// along the Tempered path (Neal 2001): each chain starts from an exact draw
+// of the base, and for k = 1 … T−1 adds f_βk(x) − f_βk−1(x) to its log-weight
+// before one transition of the sampler targeting f_βk.
+func AIS(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*AISResult, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	betas, err := Betas(opts.Schedule, opts.Temperatures)
+	if err != nil {
+		return nil, err
+	}
+	a, err := newAnnealer(model, base, opts, rng)
+	if err != nil {
+		return nil, err
+	}
+	res := &AISResult{Options: opts, RepeatLogZ: make([]float64, opts.Repeats)}
+	res.LogW = make([]float64, 0, opts.Repeats*opts.Chains)
+	total := opts.Repeats * (opts.Temperatures - 1)
+	start := make([]float32, opts.Chains*model.Domain().Width())
+	for r := range opts.Repeats {
+		if err := base.Sample(start, rng); err != nil {
+			return nil, fmt.Errorf("gwg: AIS: sampling the base: %w", err)
+		}
+		progress := progressFrom(opts.Progress, r*(opts.Temperatures-1), total)
+		if err := a.run(betas, start, false, true, progress); err != nil {
+			return nil, fmt.Errorf("gwg: AIS repeat %d: %w", r, err)
+		}
+		res.RepeatLogZ[r] = logMeanExp(a.logw)
+		res.LogW = append(res.LogW, a.logw...)
+	}
+	res.Samples = append([]float32(nil), a.s.State()...)
+	res.LogZ = logMeanExp(res.LogW)
+	res.ESS = ess(res.LogW)
+	if opts.Bootstrap > 0 {
+		res.BootstrapStdErr = bootstrapStdErr(res.LogW, opts.Bootstrap, rng)
+	}
+	res.StdErr, res.StdErrMethod = res.BootstrapStdErr, "bootstrap"
+	if opts.Repeats >= 2 {
+		res.StdErr, res.StdErrMethod = stdDev(res.RepeatLogZ)/math.Sqrt(float64(opts.Repeats)), "repeats"
+	}
+	if !finite(res.LogZ) {
+		return nil, fmt.Errorf("gwg: AIS: log Ẑ is %v", res.LogZ)
+	}
+	res.Evals = a.evals
+	st := a.s.Stats()
+	res.Evals += st.Evals
+	res.GradEvals = st.GradEvals
+	return res, nil
+}
+
+// progressFrom adapts a Progress callback to one run that starts at offset.
+func progressFrom(p func(done, total int), offset, total int) func(done int) {
+	if p == nil {
+		return nil
+	}
+	return func(done int) { p(offset+done, total) }
+}
+
+// errNoChains is returned for an empty starting batch.
+var errNoChains = errors.New("no chains")

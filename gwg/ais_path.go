@@ -1,0 +1,180 @@
+package gwg
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/ebm"
+)
+
+// Base is the tractable end of an annealing path: a product distribution p₀
+// whose f is exactly normalised (LogProb returns log p₀(x), so log Z₀ = 0)
+// and from which exact samples can be drawn. ebm.Bernoulli is one.
+//
+// A product distribution is linear in the relaxed state in both layouts of
+// ebm (Σᵢ xᵢ log μᵢ + (1 − xᵢ) log(1 − μᵢ), or Σᵢⱼ xᵢⱼ log pᵢⱼ), so its
+// gradient gives its exact flip deltas; Tempered relies on that.
+type Base interface {
+	ebm.Model
+	// Sample fills dst with len(dst)/Domain().Width() independent draws.
+	Sample(dst []float32, rng *rand.Rand) error
+}
+
+// Retargeter is an optional interface of samplers that cache f and ∇ₓf of
+// their chains (GWG keeps both so that a step costs one evaluation).
+//
+// When the caller changes the sampler's model in a way it can compute in
+// closed form — AIS moving a Tempered model to the next temperature — Init
+// would pay a full model evaluation only to rebuild the cache. Retarget
+// instead calls update once with the sampler's own buffers: x, the chains'
+// states (n × Width values, read-only), f (n values) and grad (n × Width, or
+// nil when the sampler caches no gradient). update rewrites f and grad in
+// place so that they hold the values of the changed model at x; an error from
+// update is returned unchanged and leaves the sampler unusable until Init.
+//
+// A sampler that caches nothing about its chains need not implement it: AIS
+// then calls Init after every change of temperature.
+type Retargeter interface {
+	Retarget(update func(x []float32, f []float64, grad []float32) error) error
+}
+
+// Tempered is the geometric annealing path between a base p₀ and a model f,
+//
+//	f_β(x) = β·g(x) + log p₀(x),   g(x) = f(x) − log p₀(x),
+//
+// so f₀ = log p₀ is normalised and f₁ = f. Only g is annealed: for a deep EBM
+// whose f already contains log p₀ (net(x) + log Bernoulli(x; μ)), g is the
+// network term alone, as in the reference evaluation.
+//
+// A Tempered model is itself an ebm.Model; the value returned by Model also
+// implements ebm.FlipDeltaer when the wrapped model does, so Gibbs-type
+// samplers keep their fast path on RBMs and Ising models.
+type Tempered struct {
+	model ebm.Model
+	base  Base
+	beta  float64
+
+	// scratch for the base term, grown to the largest batch seen
+	f0 []float64
+	g0 []float32
+}
+
+// NewTempered returns the path from base to model, at β = 0.
+func NewTempered(model ebm.Model, base Base) (*Tempered, error) {
+	if model == nil || base == nil {
+		return nil, fmt.Errorf("gwg: tempered model needs a model and a base")
+	}
+	dm, db := model.Domain(), base.Domain()
+	if err := dm.Validate(); err != nil {
+		return nil, fmt.Errorf("gwg: tempered model: %w", err)
+	}
+	if dm != db {
+		return nil, fmt.Errorf("gwg: base domain %+v differs from model domain %+v", db, dm)
+	}
+	return &Tempered{model: model, base: base}, nil
+}
+
+// SetBeta moves the path to inverse temperature beta ∈ [0, 1].
+func (t *Tempered) SetBeta(beta float64) error {
+	if !(beta >= 0 && beta <= 1) {
+		return fmt.Errorf("gwg: inverse temperature %v outside [0, 1]", beta)
+	}
+	t.beta = beta
+	return nil
+}
+
+// Beta is the current inverse temperature.
+func (t *Tempered) Beta() float64 { return t.beta }
+
+// Model returns t as an ebm.Model, with FlipDeltas when the wrapped model
+// has them.
+func (t *Tempered) Model() ebm.Model {
+	if fd, ok := t.model.(ebm.FlipDeltaer); ok {
+		return &temperedFlip{t, fd}
+	}
+	return t
+}
+
+// Domain is the model's domain.
+func (t *Tempered) Domain() ebm.Domain { return t.model.Domain() }
+
+// LogProb writes f_β(x) of each chain into f.
+func (t *Tempered) LogProb(f []float64, x []float32) error {
+	return t.LogProbGrad(f, nil, x)
+}
+
+// LogProbGrad writes f_β(x) into f and, when grad is not nil, ∇ₓf_β(x).
+func (t *Tempered) LogProbGrad(f []float64, grad []float32, x []float32) error {
+	n, err := ebm.CheckBatch(t.Domain(), f, grad, x)
+	if err != nil {
+		return err
+	}
+	if grad == nil {
+		err = t.model.LogProb(f, x)
+	} else {
+		err = t.model.LogProbGrad(f, grad, x)
+	}
+	if err != nil {
+		return err
+	}
+	f0, g0, err := t.baseTerms(n, x, grad != nil)
+	if err != nil {
+		return err
+	}
+	b := t.beta
+	for c := range f {
+		f[c] = b*(f[c]-f0[c]) + f0[c]
+	}
+	for k := range grad {
+		grad[k] = float32(b*(float64(grad[k])-float64(g0[k])) + float64(g0[k]))
+	}
+	return nil
+}
+
+// baseTerms evaluates log p₀ and, if withGrad, ∇ log p₀ on the n chains in x,
+// into scratch owned by t.
+func (t *Tempered) baseTerms(n int, x []float32, withGrad bool) ([]float64, []float32, error) {
+	if cap(t.f0) < n {
+		t.f0 = make([]float64, n)
+	}
+	f0 := t.f0[:n]
+	var g0 []float32
+	if withGrad {
+		if cap(t.g0) < len(x) {
+			t.g0 = make([]float32, len(x))
+		}
+		g0 = t.g0[:len(x)]
+	}
+	if err := t.base.LogProbGrad(f0, g0, x); err != nil {
+		return nil, nil, fmt.Errorf("gwg: base: %w", err)
+	}
+	return f0, g0, nil
+}
+
+// temperedFlip adds the flip deltas of the wrapped model to a Tempered.
+type temperedFlip struct {
+	*Tempered
+	fd ebm.FlipDeltaer
+}
+
+// FlipDeltas writes f_β(flipᵢ x) − f_β(x) = β·Δf + (1 − β)·Δlog p₀. The base
+// is linear in the relaxed state, so Δlog p₀ = (1 − 2xᵢ)·∂log p₀/∂xᵢ exactly.
+func (t *temperedFlip) FlipDeltas(delta []float64, x []float32) error {
+	d := t.Domain().Sites
+	if len(delta) != len(x) || len(x)%d != 0 {
+		return fmt.Errorf("gwg: flip deltas for %d values of state and %d deltas, want equal multiples of %d sites", len(x), len(delta), d)
+	}
+	if err := t.fd.FlipDeltas(delta, x); err != nil {
+		return err
+	}
+	_, g0, err := t.baseTerms(len(x)/d, x, true)
+	if err != nil {
+		return err
+	}
+	b := t.beta
+	for k, v := range x {
+		d0 := float64(1-2*v) * float64(g0[k])
+		delta[k] = b*delta[k] + (1-b)*d0
+	}
+	return nil
+}

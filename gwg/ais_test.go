@@ -1,0 +1,327 @@
+package gwg
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gwg-go/gwg/ebm"
+)
+
+// aisTarget is a small model whose log Z is known exactly.
+type aisTarget struct {
+	name  string
+	model ebm.Model
+	base  Base
+	logZ  float64
+	exact *ebm.Exact // nil when the state space is too large to enumerate
+}
+
+func uniformBernoulli(t testing.TB, d int) *ebm.Bernoulli {
+	t.Helper()
+	mu := make([]float32, d)
+	for i := range mu {
+		mu[i] = 0.5
+	}
+	b, err := ebm.NewBernoulli(mu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// aisTargets returns the exactness test models: an RBM whose log Z is summed
+// over its hidden units, and a dense Boltzmann machine enumerated state by
+// state, each with a uniform base.
+func aisTargets(t testing.TB) []aisTarget {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	rbm, err := ebm.NewRandomRBM(24, 10, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stronger couplings than the paper's test RBM, so that the path has
+	// something to anneal through.
+	for k := range rbm.W {
+		rbm.W[k] *= 2
+	}
+	rbmZ, err := rbm.LogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bm, err := ebm.NewRandomBoltzmann(12, 0.5, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmExact, err := ebm.Enumerate(bm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []aisTarget{
+		{name: "rbm-24x10", model: rbm, base: uniformBernoulli(t, 24), logZ: rbmZ},
+		{name: "boltzmann-12", model: bm, base: uniformBernoulli(t, 12), logZ: bmExact.LogZ(), exact: bmExact},
+	}
+}
+
+// within reports whether est agrees with truth to k standard errors.
+func within(est, se, truth, k float64) bool { return math.Abs(est-truth) <= k*se }
+
+func TestAISModelEqualToBaseIsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	mu := make([]float32, 30)
+	for i := range mu {
+		mu[i] = rng.Float32()
+	}
+	base, err := ebm.NewBernoulli(mu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := AIS(base, base, AISOptions{Temperatures: 50, Chains: 16, Repeats: 2}, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.LogZ != 0 || res.StdErr != 0 || res.ESS != 32 {
+		t.Errorf("model = base: log Ẑ = %v ± %v, ESS %v; want exactly 0 ± 0, ESS 32", res.LogZ, res.StdErr, res.ESS)
+	}
+}
+
+// TestAISUnbiasedShortSchedule checks the defining property of AIS: Ẑ is
+// unbiased for any schedule, so with many chains even 20 temperatures land
+// within a few standard errors of the truth.
+func TestAISUnbiasedShortSchedule(t *testing.T) {
+	for _, tc := range aisTargets(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			res, err := AIS(tc.model, tc.base, AISOptions{Temperatures: 20, Chains: 2000}, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("log Ẑ %.4f ± %.4f (exact %.4f), ESS %.0f", res.LogZ, res.StdErr, tc.logZ, res.ESS)
+			if !within(res.LogZ, res.StdErr, tc.logZ, 4) {
+				t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", res.LogZ, res.StdErr, tc.logZ)
+			}
+		})
+	}
+}
+
+// TestAISAccurateLongSchedule: enough temperatures bring every chain's
+// estimate, not only their average, within 0.1 nat.
+func TestAISAccurateLongSchedule(t *testing.T) {
+	for _, tc := range aisTargets(t) {
+		for _, sched := range Schedules() {
+			t.Run(tc.name+"/"+sched, func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(7, 8))
+				res, err := AIS(tc.model, tc.base, AISOptions{Temperatures: 1000, Chains: 50, Repeats: 4, Schedule: sched}, rng)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("log Ẑ %.4f ± %.4f (%s; exact %.4f), ESS %.1f of %d", res.LogZ, res.StdErr, res.StdErrMethod, tc.logZ, res.ESS, len(res.LogW))
+				if d := math.Abs(res.LogZ - tc.logZ); d > 0.1 || !within(res.LogZ, res.StdErr, tc.logZ, 4) && d > 0.02 {
+					t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", res.LogZ, res.StdErr, tc.logZ)
+				}
+				if res.ESS < 0.5*float64(len(res.LogW)) {
+					t.Errorf("ESS %.1f of %d chains: weights degenerate on a long schedule", res.ESS, len(res.LogW))
+				}
+			})
+		}
+	}
+}
+
+// aisWeightAfterStep is AIS with a classic bug: each chain's weight is
+// accumulated at the state after the transition at βk instead of before it.
+// It exists to show that TestAISUnbiasedShortSchedule's check has power.
+func aisWeightAfterStep(t *testing.T, model ebm.Model, base Base, temps, chains int, rng *rand.Rand) []float64 {
+	t.Helper()
+	path, err := NewTempered(model, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New("gwg", path.Model(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	betas, err := Betas(ScheduleLinear, temps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, chains*model.Domain().Width())
+	if err := base.Sample(x, rng); err != nil {
+		t.Fatal(err)
+	}
+	logw := make([]float64, chains)
+	fm, f0 := make([]float64, chains), make([]float64, chains)
+	for k := 1; k < temps; k++ {
+		if err := path.SetBeta(betas[k]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Init(x); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Step(rng); err != nil {
+			t.Fatal(err)
+		}
+		copy(x, s.State())
+		if err := model.LogProb(fm, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := base.LogProb(f0, x); err != nil {
+			t.Fatal(err)
+		}
+		for c := range logw {
+			logw[c] += (betas[k] - betas[k-1]) * (fm[c] - f0[c])
+		}
+	}
+	return logw
+}
+
+// TestAISCheckDetectsWeightOrderBug runs the check of
+// TestAISUnbiasedShortSchedule on the broken variant. The Boltzmann machine
+// shows the bias clearly (about 7 standard errors); on the RBM, whose chains
+// move less per step, it is too small for this budget.
+func TestAISCheckDetectsWeightOrderBug(t *testing.T) {
+	tc := aisTargets(t)[1]
+	rng := rand.New(rand.NewPCG(5, 6))
+	logw := aisWeightAfterStep(t, tc.model, tc.base, 20, 2000, rng)
+	est, se := logMeanExp(logw), bootstrapStdErr(logw, 200, rng)
+	t.Logf("broken log Ẑ %.4f ± %.4f (exact %.4f)", est, se, tc.logZ)
+	if within(est, se, tc.logZ, 4) {
+		t.Errorf("weights taken after the transition passed the check: %.4f ± %.4f, exact %.4f", est, se, tc.logZ)
+	}
+}
+
+// hideRetarget hides a sampler's Retarget method, forcing AIS onto its
+// general path of a fresh Init per temperature.
+type hideRetarget struct{ Sampler }
+
+// TestAISRetargetMatchesFreshEvaluation runs AIS's annealer with the cache
+// rewritten in closed form and compares the cache with a fresh evaluation of
+// the tempered model at the same states, at every temperature.
+func TestAISRetargetMatchesFreshEvaluation(t *testing.T) {
+	tc := aisTargets(t)[0]
+	rng := rand.New(rand.NewPCG(9, 10))
+	opts, err := AISOptions{Temperatures: 3000, Chains: 8}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAnnealer(tc.model, tc.base, opts, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.rt == nil {
+		t.Fatal("the gwg sampler does not implement Retargeter")
+	}
+	betas, err := Betas(ScheduleLinear, opts.Temperatures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := make([]float32, opts.Chains*tc.model.Domain().Width())
+	if err := tc.base.Sample(start, rng); err != nil {
+		t.Fatal(err)
+	}
+	gs := a.s.(*gwgSampler)
+	f := make([]float64, opts.Chains)
+	grad := make([]float32, len(start))
+	var worstF, worstG float64
+	check := func(int) {
+		if err := a.path.LogProbGrad(f, grad, gs.cur.x); err != nil {
+			t.Fatal(err)
+		}
+		for c := range f {
+			worstF = max(worstF, math.Abs(f[c]-gs.cur.f[c]))
+		}
+		for k := range grad {
+			worstG = max(worstG, math.Abs(float64(grad[k]-gs.cur.g[k])))
+		}
+	}
+	if err := a.run(betas, start, false, true, check); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("largest deviation of the retargeted cache: f %.3g, ∇f %.3g", worstF, worstG)
+	if worstF > 1e-9 || worstG > 1e-4 {
+		t.Errorf("retargeted cache drifted from a fresh evaluation: f by %.3g, ∇f by %.3g", worstF, worstG)
+	}
+
+}
+
+// TestAISWithoutRetarget runs the general path, a fresh Init per temperature,
+// through the same unbiasedness check.
+func TestAISWithoutRetarget(t *testing.T) {
+	tc := aisTargets(t)[0]
+	rng := rand.New(rand.NewPCG(11, 12))
+	opts, err := AISOptions{Temperatures: 20, Chains: 2000}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAnnealer(tc.model, tc.base, opts, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.s, a.rt = hideRetarget{a.s}, nil
+	betas, err := Betas(ScheduleLinear, opts.Temperatures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := make([]float32, opts.Chains*tc.model.Domain().Width())
+	if err := tc.base.Sample(start, rng); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.run(betas, start, false, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	est, se := logMeanExp(a.logw), bootstrapStdErr(a.logw, 200, rng)
+	t.Logf("log Ẑ %.4f ± %.4f (exact %.4f), %d evaluations by AIS", est, se, tc.logZ, a.evals)
+	if !within(est, se, tc.logZ, 4) {
+		t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", est, se, tc.logZ)
+	}
+	if err := a.run(betas, nil, false, true, nil); err == nil {
+		t.Error("annealing no chains did not fail")
+	}
+}
+
+func TestBetas(t *testing.T) {
+	for _, name := range Schedules() {
+		for _, n := range []int{2, 3, 10, 1001} {
+			b, err := Betas(name, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) != n || b[0] != 0 || b[n-1] != 1 {
+				t.Errorf("%s(%d): %d values from %v to %v, want %d from 0 to 1", name, n, len(b), b[0], b[len(b)-1], n)
+			}
+			for k := 1; k < n; k++ {
+				if !(b[k] > b[k-1]) {
+					t.Errorf("%s(%d): β%d = %v not above β%d = %v", name, n, k, b[k], k-1, b[k-1])
+					break
+				}
+			}
+		}
+	}
+	if _, err := Betas("cosine", 10); err == nil {
+		t.Error("unknown schedule accepted")
+	}
+	if _, err := Betas("", 1); err == nil {
+		t.Error("one temperature accepted")
+	}
+}
+
+func TestAISBadInput(t *testing.T) {
+	tc := aisTargets(t)[1]
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, c := range []struct {
+		name string
+		base Base
+		opts AISOptions
+	}{
+		{"one temperature", tc.base, AISOptions{Temperatures: 1, Chains: 4}},
+		{"no chains", tc.base, AISOptions{Temperatures: 10}},
+		{"negative repeats", tc.base, AISOptions{Temperatures: 10, Chains: 4, Repeats: -1}},
+		{"unknown schedule", tc.base, AISOptions{Temperatures: 10, Chains: 4, Schedule: "cosine"}},
+		{"unknown sampler", tc.base, AISOptions{Temperatures: 10, Chains: 4, Sampler: "nope"}},
+		{"base of another domain", uniformBernoulli(t, 5), AISOptions{Temperatures: 10, Chains: 4}},
+		{"nil base", nil, AISOptions{Temperatures: 10, Chains: 4}},
+	} {
+		if _, err := AIS(tc.model, c.base, c.opts, rng); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
