@@ -364,3 +364,154 @@ func ExampleNew() {
 	fmt.Println(st.Steps, st.Transitions, st.GradEvals)
 	// Output: 100 400 404
 }
+
+// langevinKernel builds the transition matrix of dula or dmala: every set of
+// flipped sites is a move.
+func langevinKernel(t *testing.T, s *langevinSampler, ex *ebm.Exact) kernel {
+	t.Helper()
+	d := s.d
+	moves := 1 << d
+	p := newKernel(ex.Len())
+	xs := make([]float32, moves*d)
+	for x := range ex.Len() {
+		for c := range moves {
+			ex.State(xs[c*d:(c+1)*d], x)
+		}
+		if err := s.Init(xs); err != nil {
+			t.Fatal(err)
+		}
+		sites := make([]int32, 0, d)
+		for c := range moves {
+			sites = sites[:0]
+			for i := range d {
+				if c&(1<<i) != 0 {
+					sites = append(sites, int32(i))
+				}
+			}
+			s.setMove(c, sites)
+		}
+		if err := s.propose(); err != nil {
+			t.Fatal(err)
+		}
+		var qsum float64
+		for c := range moves {
+			q := math.Exp(s.logFwd[c])
+			qsum += q
+			y, err := ex.Index(s.prop.x[c*d : (c+1)*d])
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := 1.0
+			if s.mh {
+				a = acceptProb(s.logAlpha[c])
+			}
+			p[x][y] += q * a
+			p[x][x] += q * (1 - a)
+		}
+		if math.Abs(qsum-1) > 1e-12 {
+			t.Fatalf("%s: proposal probabilities from state %d sum to %v", s.name, x, qsum)
+		}
+	}
+	return p
+}
+
+// heatBathKernel builds the transition matrix of a heat-bath sampler for a
+// fixed block (the same for every chain), averaging over the auxiliary
+// centres of the Hamming-ball sampler.
+func heatBathKernel(t *testing.T, s *heatBath, ex *ebm.Exact, block []int32) kernel {
+	t.Helper()
+	w := s.width
+	p := newKernel(ex.Len())
+	x0 := make([]float32, w)
+	for x := range ex.Len() {
+		ex.State(x0, x)
+		if err := s.Init(x0); err != nil {
+			t.Fatal(err)
+		}
+		s.setBlock(block)
+		centres := []uint32{0}
+		if !s.dom.OneHot && s.h < s.blockLen {
+			centres = append([]uint32(nil), s.ball...)
+		}
+		for _, u := range centres {
+			s.aux[0] = u
+			if err := s.evaluate(); err != nil {
+				t.Fatal(err)
+			}
+			sum := s.candidateWeights(0)
+			for j, wj := range s.wt[:s.m] {
+				yx, _ := s.candidate(0, j)
+				y, err := ex.Index(yx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p[x][y] += wj / sum / float64(len(centres))
+			}
+		}
+	}
+	return p
+}
+
+func checkExact(t *testing.T, p kernel, pi []float64, reversible bool) {
+	t.Helper()
+	rowErr, statErr, dbErr := p.check(pi)
+	t.Logf("row %.1e, πP−π %.1e, detailed balance %.1e", rowErr, statErr, dbErr)
+	if rowErr > kernelTol || statErr > kernelTol || (reversible && dbErr > kernelTol) {
+		t.Errorf("not exact: row sums off by %.2e, πP − π %.2e, detailed balance %.2e", rowErr, statErr, dbErr)
+	}
+}
+
+func TestLangevinKernel(t *testing.T) {
+	m := randomBoltzmann(t, 7, 0.7, 5)
+	ex, pi := enumerate(t, m)
+	for _, alpha := range []float64{0.1, 0.2, 0.5} {
+		t.Run(fmt.Sprintf("dmala/alpha=%v", alpha), func(t *testing.T) {
+			s := mustNew(t, "dmala", m, Options{StepSize: alpha}).(*langevinSampler)
+			checkExact(t, langevinKernel(t, s, ex), pi, true)
+		})
+	}
+	// DULA has no correction: its kernel is a proper Markov kernel whose
+	// fixed point is near π but not π.
+	s := mustNew(t, "dula", m, Options{}).(*langevinSampler)
+	p := langevinKernel(t, s, ex)
+	rowErr, statErr, _ := p.check(pi)
+	tv := totalVariation(p.stationary(pi, 3000), pi)
+	t.Logf("dula: row %.1e, πP−π %.1e, TV(stationary, π) %.4f", rowErr, statErr, tv)
+	if rowErr > kernelTol {
+		t.Errorf("dula rows sum off by %.2e", rowErr)
+	}
+	if statErr < 1e-6 {
+		t.Errorf("dula leaves π invariant to %.1e; the test cannot tell a biased kernel", statErr)
+	}
+}
+
+func TestHeatBathKernel(t *testing.T) {
+	m := randomBoltzmann(t, 7, 0.9, 6)
+	ex, pi := enumerate(t, m)
+	d := m.Domain().Sites
+	t.Run("gibbs", func(t *testing.T) {
+		s := mustNew(t, "gibbs", m, Options{}).(*heatBath)
+		var all []kernel
+		for i := range d {
+			p := heatBathKernel(t, s, ex, []int32{int32(i)})
+			checkExact(t, p, pi, true)
+			all = append(all, p)
+		}
+		// rand-gibbs is the uniform mixture of the site kernels.
+		checkExact(t, mix(all), pi, true)
+	})
+	blocks := map[string][][]int32{
+		"bg-2":   {{0, 1}, {3, 6}, {5}},
+		"bg-3":   {{2, 4, 6}, {1, 0}},
+		"hb-4-1": {{0, 2, 4, 6}, {1, 3, 5}, {5}},
+		"hb-5-2": {{0, 1, 2, 3, 4}, {6, 5}},
+	}
+	for name, bl := range blocks {
+		t.Run(name, func(t *testing.T) {
+			s := mustNew(t, name, m, Options{}).(*heatBath)
+			for _, b := range bl {
+				checkExact(t, heatBathKernel(t, s, ex, b), pi, true)
+			}
+		})
+	}
+}

@@ -73,7 +73,35 @@ func New(name string, m ebm.Model, opt Options) (Sampler, error) {
 	if !(tau > 0) || math.IsInf(tau, 0) {
 		return nil, fmt.Errorf("gwg: %s: temperature %v, want a positive finite number", name, opt.Temperature)
 	}
+	alpha := func(def float64) float64 {
+		if opt.StepSize == 0 {
+			return def
+		}
+		return opt.StepSize
+	}
 	switch {
+	case name == "dula":
+		return newLangevin(name, m, false, tau, alpha(DefaultDULAStepSize))
+	case name == "dmala":
+		return newLangevin(name, m, true, tau, alpha(DefaultDMALAStepSize))
+	case name == "gibbs":
+		return newHeatBath(name, m, sequentialScan, 1, 1)
+	case name == "rand-gibbs":
+		return newHeatBath(name, m, randomScan, 1, 1)
+	case name == "rbm-gibbs":
+		return newRBMGibbs(name, m)
+	case strings.HasPrefix(name, "bg-"):
+		p, err := parseParams(name, "bg-", 1)
+		if err != nil {
+			return nil, err
+		}
+		return newHeatBath(name, m, permutedBlocks, p[0], p[0])
+	case strings.HasPrefix(name, "hb-"):
+		p, err := parseParams(name, "hb-", 2)
+		if err != nil {
+			return nil, err
+		}
+		return newHeatBath(name, m, permutedBlocks, p[0], p[1])
 	case name == "gwg":
 		return newGWG(name, m, 1, false, tau)
 	case strings.HasPrefix(name, "gwg-exact-"):

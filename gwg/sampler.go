@@ -33,6 +33,10 @@ type Stats struct {
 	Hops        int64 // sites changed, summed over chain-steps
 	Evals       int64 // chain-evaluations of f alone
 	GradEvals   int64 // chain-evaluations of f together with ∇ₓf
+	// Conditionals counts chain-draws from a model's own conditional
+	// distributions, which evaluate neither f nor ∇ₓf (rbm-gibbs: one
+	// h | v and one v | h per chain-step).
+	Conditionals int64
 }
 
 // AcceptRate is the fraction of accepted transitions.
@@ -60,5 +64,7 @@ func (s Stats) Sub(earlier Stats) Stats {
 		Hops:        s.Hops - earlier.Hops,
 		Evals:       s.Evals - earlier.Evals,
 		GradEvals:   s.GradEvals - earlier.GradEvals,
+
+		Conditionals: s.Conditionals - earlier.Conditionals,
 	}
 }

@@ -1,0 +1,320 @@
+package gwg
+
+import (
+	"fmt"
+	"math/bits"
+	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/ebm"
+)
+
+// schedule says which sites a heat-bath step updates.
+type schedule int
+
+const (
+	sequentialScan schedule = iota // site t mod D for every chain ("gibbs")
+	randomScan                     // a uniformly chosen site per chain ("rand-gibbs")
+	permutedBlocks                 // the next b sites of a random permutation, shared by all chains
+)
+
+// heatBath is the family of exact-conditional samplers: each step picks a
+// block of sites, lists a set of candidate states that differ from x only
+// there (x among them), evaluates f at the candidates, and moves to one with
+// probability ∝ exp f. Each such kernel leaves the target invariant and is
+// reversible when the candidate set is the same from every one of its
+// members, which holds for all the variants here:
+//
+//   - gibbs, rand-gibbs on binary models: blocks of one site, candidates x
+//     and x with that site flipped;
+//   - gibbs, rand-gibbs on one-hot models: one site, all K categories;
+//   - bg-b: b sites of a random permutation, all 2^b settings of them;
+//   - hb-b-h (Titsias and Yau 2017): b sites; each chain first draws an
+//     auxiliary u uniformly from the Hamming ball of radius h around x
+//     within the block, then the candidates are the ball around u.
+//
+// bg-b is hb-b-b: the ball of radius b is the whole block, so no auxiliary
+// draw is needed. The permutation is consumed b sites at a time and redrawn
+// when used up; when b does not divide D the last block is shorter.
+//
+// f(x) is cached per chain, so a step costs (candidates − 1) evaluations of
+// f per chain and no gradients.
+type heatBath struct {
+	name  string
+	model ebm.Model
+	dom   ebm.Domain
+	width int
+	sched schedule
+	b, h  int // block size and Hamming radius
+
+	n        int
+	x        []float32
+	f        []float64
+	blockLen int      // sites in the current block, ≤ b
+	blocks   []int32  // n×b, the block of each chain
+	ball     []uint32 // binary: masks over blockLen bits with at most h ones
+	aux      []uint32 // n, mask of the auxiliary centre relative to x (hb)
+	m        int      // candidates per chain
+	self     []int32  // n, which candidate is x itself
+	cand     []float32
+	fc       []float64 // n×(m−1), f at the candidates other than x
+	wt       []float64 // m, scratch weights
+	perm     []int32
+	pos      int   // next unused position of perm
+	next     int   // next site of the sequential scan
+	choice   []int // n, scratch
+	stats    Stats
+}
+
+func newHeatBath(name string, m ebm.Model, sched schedule, b, h int) (*heatBath, error) {
+	dom := m.Domain()
+	if dom.OneHot && (b != 1 || sched == permutedBlocks) {
+		return nil, fmt.Errorf("gwg: %s needs a binary model, the model is one-hot with %d categories", name, dom.Categories)
+	}
+	if b > dom.Sites {
+		return nil, fmt.Errorf("gwg: %s: block of %d sites in a model with %d", name, b, dom.Sites)
+	}
+	if h > b {
+		return nil, fmt.Errorf("gwg: %s: Hamming radius %d exceeds the block size %d", name, h, b)
+	}
+	s := &heatBath{name: name, model: m, dom: dom, width: dom.Width(), sched: sched, b: b, h: h}
+	if dom.OneHot {
+		s.m = dom.Categories
+	} else {
+		if b > 30 || ballSize(b, h) > maxCandidates {
+			return nil, fmt.Errorf("gwg: %s: more than %d candidate states per step", name, maxCandidates)
+		}
+		s.ball = ballMasks(nil, b, h)
+		s.m = len(s.ball)
+	}
+	if s.m > maxCandidates {
+		return nil, fmt.Errorf("gwg: %s: %d candidate states per step, at most %d supported", name, s.m, maxCandidates)
+	}
+	s.wt = make([]float64, s.m)
+	s.blockLen = b
+	return s, nil
+}
+
+// ballMasks appends to dst every mask over n bits with at most h bits set, in
+// increasing order, so mask 0 (the centre) comes first.
+func ballMasks(dst []uint32, n, h int) []uint32 {
+	for mask := uint32(0); mask < 1<<n; mask++ {
+		if bits.OnesCount32(mask) <= h {
+			dst = append(dst, mask)
+		}
+	}
+	return dst
+}
+
+// Init implements Sampler.
+func (s *heatBath) Init(x []float32) error {
+	n, err := checkStates(s.dom, x)
+	if err != nil {
+		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
+	}
+	s.n = n
+	s.x = ensure(s.x, n*s.width)
+	s.f = ensure(s.f, n)
+	s.blocks = ensure(s.blocks, n*s.b)
+	s.aux = ensure(s.aux, n)
+	s.self = ensure(s.self, n)
+	s.choice = ensure(s.choice, n)
+	s.cand = ensure(s.cand, n*(s.m-1)*s.width)
+	s.fc = ensure(s.fc, n*(s.m-1))
+	copy(s.x, x)
+	if err := s.model.LogProb(s.f, s.x); err != nil {
+		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
+	}
+	s.stats.Evals += int64(n)
+	return checkF(s.name, 0, "f(x)", s.f)
+}
+
+// Step implements Sampler. Random numbers come in a fixed order: the block
+// (a permutation when one is used up, or one site per chain), the auxiliary
+// centres (hb), then one uniform per chain for the choice.
+func (s *heatBath) Step(rng *rand.Rand) error {
+	if s.n == 0 {
+		return fmt.Errorf("gwg: %s: Step before Init", s.name)
+	}
+	s.chooseBlocks(rng)
+	if !s.dom.OneHot && s.h < s.blockLen {
+		for c := range s.n {
+			s.aux[c] = s.ball[rng.IntN(len(s.ball))]
+		}
+	}
+	if err := s.evaluate(); err != nil {
+		return err
+	}
+	for c := range s.n {
+		sum := s.candidateWeights(c)
+		s.choice[c] = drawIndex(s.wt[:s.m], sum, rng.Float64())
+	}
+	var hops int64
+	for c, j := range s.choice {
+		hops += int64(s.move(c, j))
+	}
+	s.stats.Steps++
+	s.stats.Transitions += int64(s.n)
+	s.stats.Accepted += int64(s.n)
+	s.stats.Hops += hops
+	return nil
+}
+
+// chooseBlocks fills the block of every chain for this step.
+func (s *heatBath) chooseBlocks(rng *rand.Rand) {
+	switch s.sched {
+	case sequentialScan:
+		s.setBlock([]int32{int32(s.next)})
+		s.next = (s.next + 1) % s.dom.Sites
+	case randomScan:
+		for c := range s.n {
+			s.blocks[c*s.b] = int32(rng.IntN(s.dom.Sites))
+		}
+		s.setBlockLen(1)
+	case permutedBlocks:
+		d := s.dom.Sites
+		if s.pos >= len(s.perm) {
+			s.perm = ensure(s.perm, d)
+			for i := range s.perm {
+				s.perm[i] = int32(i)
+			}
+			for i := d - 1; i > 0; i-- {
+				j := rng.IntN(i + 1)
+				s.perm[i], s.perm[j] = s.perm[j], s.perm[i]
+			}
+			s.pos = 0
+		}
+		end := min(s.pos+s.b, d)
+		s.setBlock(s.perm[s.pos:end])
+		s.pos = end
+	}
+}
+
+// setBlock makes sites the block of every chain.
+func (s *heatBath) setBlock(sites []int32) {
+	for c := range s.n {
+		copy(s.blocks[c*s.b:(c+1)*s.b], sites)
+	}
+	s.setBlockLen(len(sites))
+}
+
+// setBlockLen adapts the candidate masks to a block of l sites and resets
+// the auxiliary centres to x.
+func (s *heatBath) setBlockLen(l int) {
+	if !s.dom.OneHot && l != s.blockLen {
+		s.ball = ballMasks(s.ball[:0], l, s.h)
+		s.m = len(s.ball)
+	}
+	s.blockLen = l
+	clear(s.aux)
+}
+
+// evaluate builds every chain's candidates other than x itself and
+// evaluates f at them in one batch.
+func (s *heatBath) evaluate() error {
+	w, m := s.width, s.m
+	for c := range s.n {
+		x := s.x[c*w : (c+1)*w]
+		block := s.blocks[c*s.b : c*s.b+s.blockLen]
+		r := 0
+		if s.dom.OneHot {
+			k := s.dom.Categories
+			site := int(block[0])
+			cur := category(x, site, k)
+			s.self[c] = int32(cur)
+			for j := range k {
+				if j == cur {
+					continue
+				}
+				row := s.cand[(c*(m-1)+r)*w : (c*(m-1)+r+1)*w]
+				copy(row, x)
+				clear(row[site*k : (site+1)*k])
+				row[site*k+j] = 1
+				r++
+			}
+			continue
+		}
+		for j, mask := range s.ball {
+			rel := mask ^ s.aux[c]
+			if rel == 0 {
+				s.self[c] = int32(j)
+				continue
+			}
+			row := s.cand[(c*(m-1)+r)*w : (c*(m-1)+r+1)*w]
+			copy(row, x)
+			for t, site := range block {
+				if rel&(1<<t) != 0 {
+					row[site] = 1 - row[site]
+				}
+			}
+			r++
+		}
+	}
+	rows := s.n * (m - 1)
+	step := s.stats.Steps + 1
+	if err := s.model.LogProb(s.fc[:rows], s.cand[:rows*w]); err != nil {
+		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
+	}
+	s.stats.Evals += int64(rows)
+	for r, v := range s.fc[:rows] {
+		if !finite(v) {
+			return fmt.Errorf("gwg: %s step %d: chain %d: model returned f = %v at a candidate state", s.name, step, r/(m-1), v)
+		}
+	}
+	return nil
+}
+
+// candidateWeights writes exp(f − max f) of chain c's candidates into s.wt
+// and returns their sum.
+func (s *heatBath) candidateWeights(c int) float64 {
+	wt := s.wt[:s.m]
+	mx := s.f[c]
+	for j := range wt {
+		_, wt[j] = s.candidate(c, j)
+		mx = max(mx, wt[j])
+	}
+	return expShift(wt, mx)
+}
+
+// candidate returns chain c's candidate j and f there.
+func (s *heatBath) candidate(c, j int) ([]float32, float64) {
+	w, m, self := s.width, s.m, int(s.self[c])
+	if j == self {
+		return s.x[c*w : (c+1)*w], s.f[c]
+	}
+	r := c*(m-1) + j
+	if j > self {
+		r--
+	}
+	return s.cand[r*w : (r+1)*w], s.fc[r]
+}
+
+// move sets chain c to its candidate j and returns the number of sites that
+// changed.
+func (s *heatBath) move(c, j int) int {
+	if j == int(s.self[c]) {
+		return 0
+	}
+	y, fy := s.candidate(c, j)
+	copy(s.x[c*s.width:(c+1)*s.width], y)
+	s.f[c] = fy
+	if s.dom.OneHot {
+		return 1
+	}
+	return bits.OnesCount32(s.ball[j] ^ s.aux[c])
+}
+
+// State implements Sampler.
+func (s *heatBath) State() []float32 { return s.x }
+
+// Stats implements Sampler.
+func (s *heatBath) Stats() Stats { return s.stats }
+
+// ballSize is |{masks over n bits with at most h ones}| = Σ_{r≤h} C(n, r).
+func ballSize(n, h int) int {
+	total, c := 0, 1
+	for r := 0; r <= min(h, n); r++ {
+		total += c
+		c = c * (n - r) / (r + 1)
+	}
+	return total
+}
