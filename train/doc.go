@@ -1,0 +1,25 @@
+// Package train fits deep energy-based models by persistent contrastive
+// divergence (PCD), the way Grathwohl et al. (2021) train theirs, and wraps the
+// loop in what a run left going for hours needs: checkpoints that resume
+// bit-exactly, metrics and sample grids on disk, and a guard that rolls a
+// diverging run back instead of letting NaN overwrite good weights.
+//
+// # One iteration
+//
+//  1. A batch of training images (dynamically binarised splits draw fresh
+//     bits every time).
+//  2. A batch of distinct rows of the replay buffer of persistent chains,
+//     advanced by K sampler steps under the current model (not the EMA), and
+//     written back.
+//  3. The loss mean f(samples) − mean f(data) (+ an optional L2 on f), its
+//     gradient, one Adam step with linear warm-up, and an EMA update of every
+//     weight. Samples and evaluation use the EMA weights.
+//
+// # Reproducibility
+//
+// All randomness after initialisation comes from one PCG generator whose
+// state is saved with every checkpoint, and the order of the data is a pure
+// function of the seed and the epoch. Training 2N iterations in one go, or N,
+// a checkpoint, and N more, gives bit-identical parameters, moments and
+// buffer.
+package train

@@ -1,0 +1,165 @@
+package train
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/gwg-go/gwg/charts"
+	"github.com/gwg-go/gwg/gwg"
+)
+
+// Record is one line of the training log: means over the iterations since
+// the previous record.
+type Record struct {
+	Iter       int     `msgpack:"iter"`
+	SecPerIter float64 `msgpack:"sec_per_iter"` // wall-clock seconds per iteration
+	LR         float64 `msgpack:"lr"`           // learning rate of the last iteration
+	FData      float64 `msgpack:"f_data"`       // mean f(data)
+	FSamples   float64 `msgpack:"f_samples"`    // mean f(samples)
+	Accept     float64 `msgpack:"accept"`       // sampler acceptance rate
+	Hops       float64 `msgpack:"hops"`         // mean sites changed per sampler step
+	ValidLL    float64 `msgpack:"valid_ll"`     // validation log-likelihood (nats), NaN if not measured
+}
+
+// Gap is mean f(data) − mean f(samples), the negated loss without L2.
+func (r Record) Gap() float64 { return r.FData - r.FSamples }
+
+// String is the log line of the record.
+func (r Record) String() string {
+	s := fmt.Sprintf("iter %6d  %.3fs/it  lr %.2e  f(data) %9.3f  f(samples) %9.3f  diff %8.3f  accept %.3f  hops %.2f",
+		r.Iter, r.SecPerIter, r.LR, r.FData, r.FSamples, r.Gap(), r.Accept, r.Hops)
+	if !math.IsNaN(r.ValidLL) {
+		s += fmt.Sprintf("  valid LL %.2f", r.ValidLL)
+	}
+	return s
+}
+
+// window accumulates the iterations of one log record.
+type window struct {
+	n           int
+	fd, fs      float64
+	stats       gwg.Stats
+	lr          float64
+	start       time.Time
+	startedIter int
+}
+
+func (w *window) add(r StepResult) {
+	w.n++
+	w.fd += r.FData
+	w.fs += r.FSamples
+	w.lr = r.LR
+	s := &w.stats
+	s.Transitions += r.Sampler.Transitions
+	s.Accepted += r.Sampler.Accepted
+	s.Hops += r.Sampler.Hops
+}
+
+// record closes the window at iteration iter and starts the next one.
+func (w *window) record(iter int, now time.Time) Record {
+	r := Record{Iter: iter, LR: w.lr, ValidLL: math.NaN(),
+		Accept: w.stats.AcceptRate(), Hops: w.stats.MeanHops()}
+	if w.n > 0 {
+		r.FData, r.FSamples = w.fd/float64(w.n), w.fs/float64(w.n)
+		r.SecPerIter = now.Sub(w.start).Seconds() / float64(w.n)
+	}
+	*w = window{start: now, startedIter: iter}
+	return r
+}
+
+var csvHeader = "iter,sec_per_iter,lr,f_data,f_samples,diff,accept,hops,valid_ll\n"
+
+// csvLine formats a record as a line of metrics.csv; a NaN validation
+// log-likelihood is an empty cell.
+func csvLine(r Record) string {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	valid := ""
+	if !math.IsNaN(r.ValidLL) {
+		valid = g(r.ValidLL)
+	}
+	return fmt.Sprintf("%d,%s,%s,%s,%s,%s,%s,%s,%s\n", r.Iter, g(r.SecPerIter), g(r.LR),
+		g(r.FData), g(r.FSamples), g(r.Gap()), g(r.Accept), g(r.Hops), valid)
+}
+
+// metricsLog is metrics.csv: rewritten whole when a run starts or resumes,
+// so that it matches the checkpoint's records, then appended to.
+type metricsLog struct {
+	f *os.File
+}
+
+func createMetricsLog(path string, records []Record) (*metricsLog, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("train: metrics: %w", err)
+	}
+	l := &metricsLog{f}
+	w := bufio.NewWriter(f)
+	w.WriteString(csvHeader)
+	for _, r := range records {
+		w.WriteString(csvLine(r))
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("train: metrics: %w", err)
+	}
+	return l, nil
+}
+
+func (l *metricsLog) append(r Record) error {
+	if _, err := l.f.WriteString(csvLine(r)); err != nil {
+		return fmt.Errorf("train: metrics: %w", err)
+	}
+	return nil
+}
+
+func (l *metricsLog) Close() error { return l.f.Close() }
+
+// PlotCurves draws the training curves into dir: f of data and samples
+// (curves-f.png), their difference (curves-diff.png), the sampler's
+// acceptance and hops (curves-sampler.png) and, once measured, the validation
+// log-likelihood (curves-valid.png).
+func PlotCurves(dir string, records []Record) error {
+	if len(records) == 0 {
+		return nil
+	}
+	col := func(get func(Record) float64) (x, y []float64) {
+		for _, r := range records {
+			if v := get(r); !math.IsNaN(v) {
+				x, y = append(x, float64(r.Iter)), append(y, v)
+			}
+		}
+		return x, y
+	}
+	series := func(name string, get func(Record) float64) charts.Series {
+		x, y := col(get)
+		return charts.Series{Name: name, X: x, Y: y}
+	}
+	type figure struct {
+		file, title, ylabel string
+		s                   []charts.Series
+	}
+	figs := []figure{
+		{"curves-f.png", "mean f", "f(x) = log p̃(x)", []charts.Series{
+			series("data", func(r Record) float64 { return r.FData }),
+			series("samples", func(r Record) float64 { return r.FSamples })}},
+		{"curves-diff.png", "f(data) − f(samples)", "nats", []charts.Series{
+			series("", Record.Gap)}},
+		{"curves-sampler.png", "sampler", "per step", []charts.Series{
+			series("acceptance", func(r Record) float64 { return r.Accept }),
+			series("hops", func(r Record) float64 { return r.Hops })}},
+	}
+	if s := series("", func(r Record) float64 { return r.ValidLL }); len(s.X) > 0 {
+		figs = append(figs, figure{"curves-valid.png", "validation log-likelihood (AIS)", "nats", []charts.Series{s}})
+	}
+	for _, f := range figs {
+		if err := charts.Lines(filepath.Join(dir, f.file), f.title, "iteration", f.ylabel, f.s...); err != nil {
+			return fmt.Errorf("train: plotting %s: %w", f.file, err)
+		}
+	}
+	return nil
+}
