@@ -78,6 +78,8 @@ func (pn *plainNet) eval(x []float32) float64 {
 		for i := range pn.c.Depth {
 			h = swish(pn.dense(fmt.Sprintf("fc%d", i), h))
 		}
+	case nn.ResNet:
+		h = pn.resnet(h)
 	}
 	return pn.dense("out", h)[0]
 }
@@ -118,4 +120,77 @@ func TestDeepMatchesPlainGo(t *testing.T) {
 			}
 		})
 	}
+}
+
+// image is one sample's feature map, channel-major.
+type image struct {
+	c, h, w int
+	v       []float64
+}
+
+func (im image) at(c, y, x int) float64 {
+	if y < 0 || y >= im.h || x < 0 || x >= im.w {
+		return 0
+	}
+	return im.v[(c*im.h+y)*im.w+x]
+}
+
+// conv is a k×k convolution with zero padding, weights [out, in·k·k].
+func (pn *plainNet) conv(name string, in image, k, stride, pad int) image {
+	w, b := pn.p[name+".w"], pn.p[name+".b"]
+	out := image{c: len(b), h: (in.h+2*pad-k)/stride + 1, w: (in.w+2*pad-k)/stride + 1}
+	out.v = make([]float64, out.c*out.h*out.w)
+	for o := range out.c {
+		for y := range out.h {
+			for x := range out.w {
+				s := b[o]
+				for c := range in.c {
+					for ky := range k {
+						for kx := range k {
+							s += w[((o*in.c+c)*k+ky)*k+kx] * in.at(c, y*stride-pad+ky, x*stride-pad+kx)
+						}
+					}
+				}
+				out.v[(o*out.h+y)*out.w+x] = s
+			}
+		}
+	}
+	return out
+}
+
+func (pn *plainNet) resnet(h []float64) []float64 {
+	c := pn.c
+	f := len(h) / c.Sites
+	im := image{c: f, h: c.Height, w: c.Side, v: make([]float64, len(h))}
+	for s := range c.Sites {
+		for k := range f {
+			im.v[k*c.Sites+s] = h[s*f+k]
+		}
+	}
+	im = pn.conv("stem", im, 3, 1, 1)
+	for i := range c.Down + c.Blocks {
+		name, stride := fmt.Sprintf("block%d", i), 1
+		if i < c.Down {
+			stride = 2
+		}
+		y := pn.conv(name+".conv1", im, 3, stride, 1)
+		swish(y.v)
+		y = pn.conv(name+".conv2", y, 3, 1, 1)
+		short := im
+		if stride != 1 {
+			short = pn.conv(name+".short", im, 1, stride, 0)
+		}
+		for j := range y.v {
+			y.v[j] += short.v[j]
+		}
+		swish(y.v)
+		im = y
+	}
+	pooled := make([]float64, im.c)
+	for ch := range im.c {
+		for _, v := range im.v[ch*im.h*im.w:][:im.h*im.w] {
+			pooled[ch] += v / float64(im.h*im.w)
+		}
+	}
+	return pooled
 }

@@ -16,6 +16,8 @@ var testNets = []struct {
 }{
 	{"mlp binary", "mlp-8x2", 6, 2},
 	{"mlp one-hot", "mlp-5x1", 4, 3},
+	{"resnet binary", "resnet-4x1", 36, 2},
+	{"resnet one-hot", "resnet-3x1", 16, 3},
 }
 
 func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ...DeepOption) *Deep {
@@ -135,7 +137,7 @@ func TestDeepGradThetaFiniteDifferences(t *testing.T) {
 				// Every entry of small tensors, a spread of entries of large ones.
 				step := 1 + len(p.Data)/40
 				for j := 0; j < len(p.Data); j += step {
-					const h = 1.0 / 1024
+					const h = 1.0 / 8192
 					old := p.Data[j]
 					p.Data[j] = old + h
 					up := float64(p.Data[j])

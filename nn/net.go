@@ -17,12 +17,14 @@ type Param struct {
 }
 
 // Net is a net's configuration and its parameters. Its parameters are
-// created once; Build may be called for many graphs.
+// created once; Build may be called for many graphs. The programs compiled
+// from those graphs share working memory: run them one at a time.
 type Net struct {
 	config Config
 	dtype  tensor.Dtype
 	params []*Param
 	index  map[string]int
+	sc     *scratch
 }
 
 // New creates a net with parameters drawn as PyTorch initialises them:
@@ -38,7 +40,7 @@ func New(c Config, dtype tensor.Dtype, rng *rand.Rand) (*Net, error) {
 	if rng == nil {
 		return nil, fmt.Errorf("nn: nil random source")
 	}
-	n := &Net{config: c, dtype: dtype, index: map[string]int{}}
+	n := &Net{config: c, dtype: dtype, index: map[string]int{}, sc: &scratch{}}
 	for _, s := range layout(c) {
 		bound := 1 / math.Sqrt(float64(s.fanIn))
 		size := 1
@@ -206,9 +208,5 @@ func (b *builder) swish(x *G.Node) *G.Node {
 	if b.err != nil {
 		return nil
 	}
-	s := b.keep(G.Sigmoid(x))
-	if b.err != nil {
-		return nil
-	}
-	return b.keep(G.HadamardProd(x, s))
+	return b.keep(G.ApplyOp(newSwish(x), x))
 }

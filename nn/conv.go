@@ -1,0 +1,301 @@
+package nn
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// geom is the geometry of one convolution over a batch in NCHW layout:
+// input [B, Cin, H, W], weights [Cout, Cin·K·K], output [B, Cout, Ho, Wo].
+type geom struct {
+	B, Cin, H, W, Cout, K, Stride, Pad, Ho, Wo int
+}
+
+func newGeom(x tensor.Shape, cout, k, stride, pad int) (geom, error) {
+	if len(x) != 4 {
+		return geom{}, fmt.Errorf("convolution input has shape %v, want [B C H W]", x)
+	}
+	g := geom{B: x[0], Cin: x[1], H: x[2], W: x[3], Cout: cout, K: k, Stride: stride, Pad: pad}
+	g.Ho = (g.H+2*pad-k)/stride + 1
+	g.Wo = (g.W+2*pad-k)/stride + 1
+	if g.Ho <= 0 || g.Wo <= 0 {
+		return geom{}, fmt.Errorf("convolution %d×%d stride %d pad %d of a %d×%d image", k, k, stride, pad, g.H, g.W)
+	}
+	return g, nil
+}
+
+func (g geom) positions() int { return g.Ho * g.Wo }
+func (g geom) patch() int     { return g.Cin * g.K * g.K }
+
+// chunkColumns is the target width of the im2col matrix of one chunk of
+// samples: large enough for an efficient GEMM, small enough to stay in cache.
+var chunkColumns = 2048
+
+// chunk is the number of samples whose columns are unrolled at once.
+func (g geom) chunk() int {
+	return max(1, min(g.B, chunkColumns/g.positions()))
+}
+
+// scratch is working memory shared by all convolutions of a net: the
+// operations of a program run one after another, so one buffer suffices.
+type scratch struct {
+	f32 []float32
+	f64 []float64
+}
+
+// buffers returns two slices of n and m elements from the scratch space.
+func buffers[T float](s *scratch, n, m int) ([]T, []T) {
+	var buf []T
+	switch any(buf).(type) {
+	case []float32:
+		if len(s.f32) < n+m {
+			s.f32 = make([]float32, n+m)
+		}
+		buf = any(s.f32).([]T)
+	case []float64:
+		if len(s.f64) < n+m {
+			s.f64 = make([]float64, n+m)
+		}
+		buf = any(s.f64).([]T)
+	}
+	return buf[:n], buf[n : n+m]
+}
+
+func trans(t bool) blas.Transpose {
+	if t {
+		return blas.Trans
+	}
+	return blas.NoTrans
+}
+
+// gemm is c = alpha·op(a)·op(b) + beta·c on row-major matrices, through the
+// BLAS implementation currently registered with gonum.
+func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	switch a := any(a).(type) {
+	case []float32:
+		blas32.Implementation().Sgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, any(b).([]float32), ldb, float32(beta), any(c).([]float32), ldc)
+	case []float64:
+		blas64.Implementation().Dgemm(trans(ta), trans(tb), m, n, k, 1, a, lda, any(b).([]float64), ldb, float64(beta), any(c).([]float64), ldc)
+	}
+}
+
+// im2col unrolls samples [b0, b0+bc) of x into col, a [patch, bc·positions]
+// matrix: row (ci, ky, kx), column (sample, oy, ox).
+func im2col[T float](g geom, x []T, b0, bc int, col []T) {
+	p, n := g.positions(), bc*g.positions()
+	for ci := range g.Cin {
+		for ky := range g.K {
+			for kx := range g.K {
+				row := col[((ci*g.K+ky)*g.K+kx)*n:][:n]
+				for bi := range bc {
+					img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+					r := row[bi*p:][:p]
+					for oy := range g.Ho {
+						out := r[oy*g.Wo:][:g.Wo]
+						iy := oy*g.Stride - g.Pad + ky
+						if iy < 0 || iy >= g.H {
+							clear(out)
+							continue
+						}
+						in := img[iy*g.W:][:g.W]
+						for ox := range out {
+							if ix := ox*g.Stride - g.Pad + kx; ix >= 0 && ix < g.W {
+								out[ox] = in[ix]
+							} else {
+								out[ox] = 0
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it adds col back into samples
+// [b0, b0+bc) of dx.
+func col2im[T float](g geom, col []T, b0, bc int, dx []T) {
+	p, n := g.positions(), bc*g.positions()
+	for ci := range g.Cin {
+		for ky := range g.K {
+			for kx := range g.K {
+				row := col[((ci*g.K+ky)*g.K+kx)*n:][:n]
+				for bi := range bc {
+					img := dx[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+					r := row[bi*p:][:p]
+					for oy := range g.Ho {
+						iy := oy*g.Stride - g.Pad + ky
+						if iy < 0 || iy >= g.H {
+							continue
+						}
+						out := img[iy*g.W:][:g.W]
+						for ox, v := range r[oy*g.Wo:][:g.Wo] {
+							if ix := ox*g.Stride - g.Pad + kx; ix >= 0 && ix < g.W {
+								out[ix] += v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// gatherGrad copies samples [b0, b0+bc) of dy ([B, Cout, positions]) into
+// the [Cout, bc·positions] layout of a chunk's output columns.
+func gatherGrad[T float](g geom, dy []T, b0, bc int, cols []T) {
+	p, n := g.positions(), bc*g.positions()
+	for bi := range bc {
+		for co := range g.Cout {
+			copy(cols[co*n+bi*p:][:p], dy[((b0+bi)*g.Cout+co)*p:][:p])
+		}
+	}
+}
+
+// convOp is y = conv(x, w) + b.
+type convOp struct {
+	opBase
+	g  geom
+	sc *scratch
+}
+
+func (o *convOp) Arity() int { return 3 }
+
+func (o *convOp) Do(vs ...G.Value) (G.Value, error) {
+	return run(&o.opBase, vs,
+		func(y []float32, in [][]float32) { convForward(o.g, o.sc, y, in) },
+		func(y []float64, in [][]float64) { convForward(o.g, o.sc, y, in) })
+}
+
+func convForward[T float](g geom, sc *scratch, y []T, in [][]T) {
+	x, w, bias := in[0], in[1], in[2]
+	p, bc := g.positions(), g.chunk()
+	col, ycol := buffers[T](sc, g.patch()*bc*p, g.Cout*bc*p)
+	for b0 := 0; b0 < g.B; b0 += bc {
+		bc := min(bc, g.B-b0)
+		n := bc * p
+		im2col(g, x, b0, bc, col)
+		gemm(false, false, g.Cout, n, g.patch(), w, g.patch(), col, n, 0, ycol, n)
+		for bi := range bc {
+			for co := range g.Cout {
+				dst, src, b := y[((b0+bi)*g.Cout+co)*p:][:p], ycol[co*n+bi*p:][:p], bias[co]
+				for i, v := range src {
+					dst[i] = v + b
+				}
+			}
+		}
+	}
+}
+
+func (o *convOp) DiffWRT(int) []bool { return []bool{true, true, true} }
+
+func (o *convOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	x, w, b := in[0], in[1], in[2]
+	dx, err := G.ApplyOp(&convGradXOp{newOpBase("conv'x", x.Shape().Clone(), w, grad), o.g, o.sc}, w, grad)
+	if err != nil {
+		return nil, err
+	}
+	dw, err := G.ApplyOp(&convGradWOp{newOpBase("conv'w", w.Shape().Clone(), x, grad), o.g, o.sc}, x, grad)
+	if err != nil {
+		return nil, err
+	}
+	db, err := G.ApplyOp(&convGradBOp{newOpBase("conv'b", b.Shape().Clone(), grad), o.g}, grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{dx, dw, db}, nil
+}
+
+// convGradXOp is dx = ∂⟨dy, conv(x, w)⟩/∂x, from (w, dy).
+type convGradXOp struct {
+	opBase
+	g  geom
+	sc *scratch
+}
+
+func (o *convGradXOp) Arity() int { return 2 }
+
+func (o *convGradXOp) Do(vs ...G.Value) (G.Value, error) {
+	return run(&o.opBase, vs,
+		func(dx []float32, in [][]float32) { convGradX(o.g, o.sc, dx, in) },
+		func(dx []float64, in [][]float64) { convGradX(o.g, o.sc, dx, in) })
+}
+
+func convGradX[T float](g geom, sc *scratch, dx []T, in [][]T) {
+	w, dy := in[0], in[1]
+	p, bc := g.positions(), g.chunk()
+	dcol, dycol := buffers[T](sc, g.patch()*bc*p, g.Cout*bc*p)
+	clear(dx)
+	for b0 := 0; b0 < g.B; b0 += bc {
+		bc := min(bc, g.B-b0)
+		n := bc * p
+		gatherGrad(g, dy, b0, bc, dycol)
+		gemm(true, false, g.patch(), n, g.Cout, w, g.patch(), dycol, n, 0, dcol, n)
+		col2im(g, dcol, b0, bc, dx)
+	}
+}
+
+// convGradWOp is dw = ∂⟨dy, conv(x, w)⟩/∂w, from (x, dy).
+type convGradWOp struct {
+	opBase
+	g  geom
+	sc *scratch
+}
+
+func (o *convGradWOp) Arity() int { return 2 }
+
+func (o *convGradWOp) Do(vs ...G.Value) (G.Value, error) {
+	return run(&o.opBase, vs,
+		func(dw []float32, in [][]float32) { convGradW(o.g, o.sc, dw, in) },
+		func(dw []float64, in [][]float64) { convGradW(o.g, o.sc, dw, in) })
+}
+
+func convGradW[T float](g geom, sc *scratch, dw []T, in [][]T) {
+	x, dy := in[0], in[1]
+	p, bc := g.positions(), g.chunk()
+	col, dycol := buffers[T](sc, g.patch()*bc*p, g.Cout*bc*p)
+	for b0 := 0; b0 < g.B; b0 += bc {
+		bc := min(bc, g.B-b0)
+		n := bc * p
+		im2col(g, x, b0, bc, col)
+		gatherGrad(g, dy, b0, bc, dycol)
+		beta := T(1)
+		if b0 == 0 {
+			beta = 0
+		}
+		gemm(false, true, g.Cout, g.patch(), n, dycol, n, col, n, beta, dw, g.patch())
+	}
+}
+
+// convGradBOp is db = ∂⟨dy, conv(x, w) + b⟩/∂b, from dy.
+type convGradBOp struct {
+	opBase
+	g geom
+}
+
+func (o *convGradBOp) Arity() int { return 1 }
+
+func (o *convGradBOp) Do(vs ...G.Value) (G.Value, error) {
+	return run(&o.opBase, vs,
+		func(db []float32, in [][]float32) { convGradB(o.g, db, in[0]) },
+		func(db []float64, in [][]float64) { convGradB(o.g, db, in[0]) })
+}
+
+func convGradB[T float](g geom, db []T, dy []T) {
+	clear(db)
+	p := g.positions()
+	for b := range g.B {
+		for co := range g.Cout {
+			s := T(0)
+			for _, v := range dy[(b*g.Cout+co)*p:][:p] {
+				s += v
+			}
+			db[co] += s
+		}
+	}
+}
