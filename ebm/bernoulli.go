@@ -89,6 +89,20 @@ func (b *Bernoulli) LogProbGrad(f []float64, grad []float32, x []float32) error 
 	return nil
 }
 
+// SiteDeltas writes log p(x with site sites[c] set to a) − log p(x) for
+// a = 0, 1 into delta[2c+a].
+func (b *Bernoulli) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	if _, err := CheckSites(b.Domain(), delta, x, sites); err != nil {
+		return err
+	}
+	d := len(b.mean)
+	for c, i := range sites {
+		v, logit := float64(x[c*d+i]), b.logP[i]-b.logQ[i]
+		delta[2*c], delta[2*c+1] = -v*logit, (1-v)*logit
+	}
+	return nil
+}
+
 // Sample fills dst with len(dst)/D independent draws, one chain per row.
 func (b *Bernoulli) Sample(dst []float32, rng *rand.Rand) error {
 	d := len(b.mean)

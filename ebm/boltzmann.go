@@ -108,6 +108,26 @@ func (m *Boltzmann) FlipDeltas(delta []float64, x []float32) error {
 	return nil
 }
 
+// SiteDeltas writes f(x with site sites[c] set to a) − f(x) for a = 0, 1
+// into delta[2c+a]. As a function of xᵢ alone f is Wᵢᵢxᵢ² + xᵢ(2rᵢ + bᵢ) +
+// const, with rᵢ = Σ_{j≠i} Wᵢⱼxⱼ: O(D) per chain.
+func (m *Boltzmann) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	if _, err := CheckSites(m.Domain(), delta, x, sites); err != nil {
+		return err
+	}
+	d := m.d
+	for c, i := range sites {
+		xc := x[c*d : (c+1)*d]
+		v, wii := float64(xc[i]), float64(m.w[i*d+i])
+		lin := 2*(m.rowDot(i, xc)-wii*v) + float64(m.b[i])
+		for a := range 2 {
+			fa := float64(a)
+			delta[2*c+a] = wii*(fa*fa-v*v) + (fa-v)*lin
+		}
+	}
+	return nil
+}
+
 // rowDot is (Wx)ᵢ in float64.
 func (m *Boltzmann) rowDot(i int, x []float32) float64 {
 	var s float64

@@ -29,6 +29,7 @@ func TestBoltzmann(t *testing.T) {
 		}
 		checkModel(t, m, boltzmannRef(m), 4, 1e-5, rng)
 		checkFlipDeltas(t, m, 4, 1e-9, rng)
+		checkSiteDeltas(t, m, 4, 1e-9, rng)
 		checkShapes(t, m)
 	}
 }
@@ -52,6 +53,7 @@ func TestBoltzmannSymmetrises(t *testing.T) {
 	}
 	checkModel(t, m, ref, 3, 1e-6, rng)
 	checkFlipDeltas(t, m, 3, 1e-9, rng)
+	checkSiteDeltas(t, m, 3, 1e-9, rng)
 }
 
 func TestBoltzmannErrors(t *testing.T) {

@@ -151,3 +151,60 @@ func checkShapes(t *testing.T, m Model) {
 		}
 	}
 }
+
+// checkSiteDeltas compares SiteDeltas, for a random site per chain at both
+// exact and relaxed states, with differences of LogProb between the state
+// and the state with that site set to each value.
+func checkSiteDeltas(t *testing.T, m Model, n int, tol float64, rng *rand.Rand) {
+	t.Helper()
+	sd, ok := m.(SiteDeltaer)
+	if !ok {
+		t.Fatalf("%T does not implement SiteDeltaer", m)
+	}
+	dom := m.Domain()
+	w, k := dom.Width(), dom.Categories
+	for _, relaxed := range []bool{false, true} {
+		x := randomStates(dom, n, relaxed, rng)
+		sites := make([]int, n)
+		for c := range sites {
+			sites[c] = rng.IntN(dom.Sites)
+		}
+		sites[0] = 0
+		sites[n-1] = dom.Sites - 1
+		delta := make([]float64, n*k)
+		if err := sd.SiteDeltas(delta, x, sites); err != nil {
+			t.Fatal(err)
+		}
+		f0 := make([]float64, n)
+		if err := m.LogProb(f0, x); err != nil {
+			t.Fatal(err)
+		}
+		f1 := make([]float64, n)
+		for a := range k {
+			y := append([]float32(nil), x...)
+			for c, i := range sites {
+				if dom.OneHot {
+					clear(y[c*w+i*k : c*w+(i+1)*k])
+					y[c*w+i*k+a] = 1
+				} else {
+					y[c*w+i] = float32(a)
+				}
+			}
+			if err := m.LogProb(f1, y); err != nil {
+				t.Fatal(err)
+			}
+			for c := range n {
+				if want := f1[c] - f0[c]; !near(delta[c*k+a], want, tol) {
+					t.Fatalf("relaxed=%v chain %d site %d value %d: delta %v, LogProb difference %v", relaxed, c, sites[c], a, delta[c*k+a], want)
+				}
+			}
+		}
+		if err := sd.SiteDeltas(delta[1:], x, sites); err == nil {
+			t.Error("SiteDeltas accepted a short delta buffer")
+		}
+		sites[0] = dom.Sites
+		if err := sd.SiteDeltas(delta, x, sites); err == nil {
+			t.Error("SiteDeltas accepted a site out of range")
+		}
+	}
+}

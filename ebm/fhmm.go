@@ -221,6 +221,42 @@ func (m *FHMM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	return nil
 }
 
+// SiteDeltas writes f(x with latent sites[c] set to a) − f(x) for a = 0, 1
+// into delta[2c+a]: the prior is linear in one latent and the likelihood
+// changes at one time step only, so this is O(C) per chain.
+func (m *FHMM) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if _, err := CheckSites(m.Domain(), delta, x, sites); err != nil {
+		return err
+	}
+	steps, cc := m.Config.Steps, m.Config.Chains
+	d := steps * cc
+	prec := 1 / (m.Config.ObsSigma * m.Config.ObsSigma)
+	for r, s := range sites {
+		xr := x[r*d : (r+1)*d]
+		t, c := s/cc, s%cc
+		var lin float64 // ∂ log p(x) / ∂x_{t,c}
+		if t == 0 {
+			lin = m.initLogit
+		} else {
+			lin = (1 - 2*float64(xr[s-cc])) * m.changeLogit
+		}
+		if t+1 < steps {
+			lin += (1 - 2*float64(xr[s+cc])) * m.changeLogit
+		}
+		resid := float64(m.Y[t]) - m.mean(xr[t*cc:(t+1)*cc])
+		v := float64(xr[s])
+		for a := range 2 {
+			step := float64(a) - v
+			moved := resid - step*float64(m.W[c])
+			delta[2*r+a] = step*lin - 0.5*prec*(moved*moved-resid*resid)
+		}
+	}
+	return nil
+}
+
 // mean is W₀ + W·row for one time step.
 func (m *FHMM) mean(row []float32) float64 {
 	mu := float64(m.W0)

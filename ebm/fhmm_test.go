@@ -48,6 +48,7 @@ func TestFHMMGradient(t *testing.T) {
 			t.Fatalf("truth has %d values", len(truth))
 		}
 		checkModel(t, m, fhmmRef(m), 3, 1e-5, rng)
+		checkSiteDeltas(t, m, 3, 1e-9, rng)
 		checkShapes(t, m)
 	}
 }

@@ -177,6 +177,23 @@ func (m *Ising) FlipDeltas(delta []float64, x []float32) error {
 	return nil
 }
 
+// SiteDeltas writes f(x with site sites[c] set to a) − f(x) for a = 0, 1
+// into delta[2c+a]: f is linear in each xᵢ (there are no self-couplings), so
+// this is (a − xᵢ)·∂f/∂xᵢ, O(degree) per chain.
+func (m *Ising) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	if _, err := CheckSites(m.Domain(), delta, x, sites); err != nil {
+		return err
+	}
+	d := m.g.sites()
+	for c, i := range sites {
+		xc := x[c*d : (c+1)*d]
+		g := 2 * (2*m.field(i, xc) + float64(m.bias[i]))
+		v := float64(xc[i])
+		delta[2*c], delta[2*c+1] = -v*g, (1-v)*g
+	}
+	return nil
+}
+
 // field is (Js)ᵢ in float64.
 func (m *Ising) field(i int, x []float32) float64 {
 	nbr, w := m.g.neighbours(i)

@@ -62,6 +62,7 @@ func TestLatticeIsing(t *testing.T) {
 			}
 			checkModel(t, m, isingRef(j, bias), 4, 1e-6, rng)
 			checkFlipDeltas(t, m, 4, 1e-9, rng)
+			checkSiteDeltas(t, m, 4, 1e-9, rng)
 			checkShapes(t, m)
 			for i := range d {
 				if nbr, _ := m.Neighbours(i); len(nbr) != 4 {
@@ -121,6 +122,7 @@ func TestIsingArbitraryCouplings(t *testing.T) {
 	}
 	checkModel(t, m, isingRef(j, bias64), 5, 1e-5, rng)
 	checkFlipDeltas(t, m, 5, 1e-9, rng)
+	checkSiteDeltas(t, m, 5, 1e-9, rng)
 }
 
 func TestIsingErrors(t *testing.T) {

@@ -66,3 +66,33 @@ func CheckBatch(d Domain, f []float64, grad []float32, x []float32) (int, error)
 	}
 	return n, nil
 }
+
+// SiteDeltaer is implemented by models that can give the exact change of f
+// for every value of one chosen site per chain much more cheaply than
+// evaluating f at each: O(degree) rather than O(D) for lattice models.
+// Single-site Gibbs samplers use it when present.
+type SiteDeltaer interface {
+	// SiteDeltas writes f(x with site sites[c] of chain c set to value a)
+	// − f(x) into delta[c·K+a], for the n = len(sites) chains in x and
+	// a = 0, …, K−1 (K = 2 for binary models: the values 0 and 1; for
+	// one-hot models, category a). The entry of the current value is 0.
+	SiteDeltas(delta []float64, x []float32, sites []int) error
+}
+
+// CheckSites validates the arguments of SiteDeltas against a domain and
+// returns the number of chains.
+func CheckSites(d Domain, delta []float64, x []float32, sites []int) (int, error) {
+	n, w := len(sites), d.Width()
+	if len(x) != n*w {
+		return 0, fmt.Errorf("ebm: state has %d values, want %d chains × %d", len(x), n, w)
+	}
+	if len(delta) != n*d.Categories {
+		return 0, fmt.Errorf("ebm: site delta buffer has %d values, want %d chains × %d", len(delta), n, d.Categories)
+	}
+	for c, s := range sites {
+		if s < 0 || s >= d.Sites {
+			return 0, fmt.Errorf("ebm: chain %d: site %d outside %d sites", c, s, d.Sites)
+		}
+	}
+	return n, nil
+}

@@ -101,26 +101,23 @@ func (m *Potts) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	return nil
 }
 
-// CategoryDeltas writes, for each of the n = len(x)/Width chains and each
-// category a, f(x with site set to a) − f(x) into delta[c·K + a]: the
-// logits of the categorical Gibbs update of that site. f is linear in one
-// site's block (there are no self-edges), so this is O(degree·K) per chain.
-func (m *Potts) CategoryDeltas(delta []float64, x []float32, site int) error {
-	d, k := m.g.sites(), m.k
-	w := d * k
-	if site < 0 || site >= d {
-		return fmt.Errorf("ebm: Potts site %d outside %d sites", site, d)
+// SiteDeltas writes f(x with site sites[c] set to category a) − f(x) into
+// delta[c·K+a]: the logits of the categorical Gibbs update of that site. f
+// is linear in one site's block (there are no self-edges), so this is
+// (eₐ − xᵢ)·∇ₓᵢ f, O(degree·K) per chain.
+func (m *Potts) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	if _, err := CheckSites(m.Domain(), delta, x, sites); err != nil {
+		return err
 	}
-	if len(x)%w != 0 || len(delta) != len(x)/w*k {
-		return fmt.Errorf("ebm: category deltas for %d values of state into %d, want n×%d into n×%d", len(x), len(delta), w, k)
-	}
-	for c := range len(x) / w {
+	k := m.k
+	w := m.g.sites() * k
+	for c, i := range sites {
 		xc := x[c*w : (c+1)*w]
-		m.siteGrad(site, xc)
+		m.siteGrad(i, xc)
 		var cur float64
 		for a, g := range m.y {
-			m.y[a] = g + float64(m.bias[site*k+a])
-			cur += float64(xc[site*k+a]) * m.y[a]
+			m.y[a] = g + float64(m.bias[i*k+a])
+			cur += float64(xc[i*k+a]) * m.y[a]
 		}
 		for a, g := range m.y {
 			delta[c*k+a] = g - cur

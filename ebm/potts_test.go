@@ -51,7 +51,7 @@ func TestLatticePotts(t *testing.T) {
 			}
 			ref := pottsRef(latticeDense(tc.l), tc.k, tc.sigma, bias)
 			checkModel(t, m, ref, 3, 1e-6, rng)
-			checkCategoryDeltas(t, m, 3, rng)
+			checkSiteDeltas(t, m, 3, 1e-9, rng)
 			checkShapes(t, m)
 		})
 	}
@@ -83,7 +83,7 @@ func TestPottsArbitraryCouplings(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkModel(t, m, pottsRef(g, k, 0.7, bias64), 4, 1e-5, rng)
-	checkCategoryDeltas(t, m, 4, rng)
+	checkSiteDeltas(t, m, 4, 1e-9, rng)
 }
 
 // TestLatticePottsKnownValue: in a uniform state every one of the 4D ordered
@@ -111,47 +111,6 @@ func TestLatticePottsKnownValue(t *testing.T) {
 	}
 	if want := -4*0.25*16 + 0.5*16; f[1] != want {
 		t.Errorf("checkerboard: f = %v, want %v", f[1], want)
-	}
-}
-
-// checkCategoryDeltas compares CategoryDeltas at every site with LogProb
-// differences between the state and the state with that site reassigned.
-func checkCategoryDeltas(t *testing.T, m *Potts, n int, rng *rand.Rand) {
-	t.Helper()
-	dom := m.Domain()
-	w, k := dom.Width(), dom.Categories
-	x := randomStates(dom, n, false, rng)
-	f0 := make([]float64, n)
-	if err := m.LogProb(f0, x); err != nil {
-		t.Fatal(err)
-	}
-	delta := make([]float64, n*k)
-	f1 := make([]float64, n)
-	for i := range dom.Sites {
-		if err := m.CategoryDeltas(delta, x, i); err != nil {
-			t.Fatal(err)
-		}
-		for a := range k {
-			y := append([]float32(nil), x...)
-			for c := range n {
-				clear(y[c*w+i*k : c*w+(i+1)*k])
-				y[c*w+i*k+a] = 1
-			}
-			if err := m.LogProb(f1, y); err != nil {
-				t.Fatal(err)
-			}
-			for c := range n {
-				if want := f1[c] - f0[c]; !near(delta[c*k+a], want, 1e-9) {
-					t.Fatalf("chain %d site %d category %d: delta %v, LogProb difference %v", c, i, a, delta[c*k+a], want)
-				}
-			}
-		}
-	}
-	if err := m.CategoryDeltas(delta, x, dom.Sites); err == nil {
-		t.Error("CategoryDeltas accepted a site out of range")
-	}
-	if err := m.CategoryDeltas(delta[1:], x, 0); err == nil {
-		t.Error("CategoryDeltas accepted a short buffer")
 	}
 }
 

@@ -37,6 +37,7 @@ func TestRBMGradient(t *testing.T) {
 			}
 			checkModel(t, m, rbmRef(m), 5, 1e-4, rng)
 			checkFlipDeltas(t, m, 5, 1e-4, rng)
+			checkSiteDeltas(t, m, 5, 1e-4, rng)
 			checkShapes(t, m)
 		})
 	}
