@@ -57,10 +57,33 @@ func aisTargets(t testing.TB) []aisTarget {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return []aisTarget{
+	targets := []aisTarget{
 		{name: "rbm-24x10", model: rbm, base: uniformBernoulli(t, 24), logZ: rbmZ},
 		{name: "boltzmann-12", model: bm, base: uniformBernoulli(t, 12), logZ: bmExact.LogZ(), exact: bmExact},
 	}
+	ising, err := ebm.NewLatticeIsing(4, 0.15, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	potts, err := ebm.NewLatticePotts(3, 3, 0.2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		name  string
+		model ebm.Model
+	}{{"ising-4x4", ising}, {"potts-3x3x3", potts}} {
+		ex, err := ebm.Enumerate(m.model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := NewBase(m.model.Domain(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, aisTarget{name: m.name, model: m.model, base: base, logZ: ex.LogZ(), exact: ex})
+	}
+	return targets
 }
 
 // within reports whether est agrees with truth to k standard errors.
