@@ -86,11 +86,29 @@ func (t *Tempered) SetBeta(beta float64) error {
 // Beta is the current inverse temperature.
 func (t *Tempered) Beta() float64 { return t.beta }
 
-// Model returns t as an ebm.Model, with FlipDeltas when the wrapped model
-// has them.
+// Model returns t as an ebm.Model that also implements ebm.FlipDeltaer and
+// ebm.SiteDeltaer whenever the wrapped model does, so that samplers keep
+// their fast paths.
 func (t *Tempered) Model() ebm.Model {
-	if fd, ok := t.model.(ebm.FlipDeltaer); ok {
-		return &temperedFlip{t, fd}
+	fd, flip := t.model.(ebm.FlipDeltaer)
+	sd, site := t.model.(ebm.SiteDeltaer)
+	switch {
+	case flip && site:
+		return &struct {
+			*Tempered
+			temperedFlip
+			temperedSite
+		}{t, temperedFlip{t, fd}, temperedSite{t, sd}}
+	case flip:
+		return &struct {
+			*Tempered
+			temperedFlip
+		}{t, temperedFlip{t, fd}}
+	case site:
+		return &struct {
+			*Tempered
+			temperedSite
+		}{t, temperedSite{t, sd}}
 	}
 	return t
 }
@@ -151,30 +169,68 @@ func (t *Tempered) baseTerms(n int, x []float32, withGrad bool) ([]float64, []fl
 	return f0, g0, nil
 }
 
-// temperedFlip adds the flip deltas of the wrapped model to a Tempered.
+// temperedFlip gives a Tempered the flip deltas of its wrapped model.
 type temperedFlip struct {
-	*Tempered
+	t  *Tempered
 	fd ebm.FlipDeltaer
 }
 
 // FlipDeltas writes f_β(flipᵢ x) − f_β(x) = β·Δf + (1 − β)·Δlog p₀. The base
 // is linear in the relaxed state, so Δlog p₀ = (1 − 2xᵢ)·∂log p₀/∂xᵢ exactly.
-func (t *temperedFlip) FlipDeltas(delta []float64, x []float32) error {
-	d := t.Domain().Sites
+func (w temperedFlip) FlipDeltas(delta []float64, x []float32) error {
+	d := w.t.Domain().Sites
 	if len(delta) != len(x) || len(x)%d != 0 {
 		return fmt.Errorf("gwg: flip deltas for %d values of state and %d deltas, want equal multiples of %d sites", len(x), len(delta), d)
 	}
-	if err := t.fd.FlipDeltas(delta, x); err != nil {
+	if err := w.fd.FlipDeltas(delta, x); err != nil {
 		return err
 	}
-	_, g0, err := t.baseTerms(len(x)/d, x, true)
+	_, g0, err := w.t.baseTerms(len(x)/d, x, true)
 	if err != nil {
 		return err
 	}
-	b := t.beta
+	b := w.t.beta
 	for k, v := range x {
-		d0 := float64(1-2*v) * float64(g0[k])
-		delta[k] = b*delta[k] + (1-b)*d0
+		delta[k] = b*delta[k] + (1-b)*float64(1-2*v)*float64(g0[k])
+	}
+	return nil
+}
+
+// temperedSite gives a Tempered the site deltas of its wrapped model.
+type temperedSite struct {
+	t  *Tempered
+	sd ebm.SiteDeltaer
+}
+
+// SiteDeltas writes f_β(x with site sᶜ set to a) − f_β(x) = β·Δf +
+// (1 − β)·Δlog p₀, the base's change read off its (constant) gradient: for a
+// binary site (a − xᵢ)·∂log p₀/∂xᵢ, for a one-hot site
+// ∂log p₀/∂xᵢₐ − ∂log p₀/∂xᵢ,c(i).
+func (w temperedSite) SiteDeltas(delta []float64, x []float32, sites []int) error {
+	dom := w.t.Domain()
+	n, err := ebm.CheckSites(dom, delta, x, sites)
+	if err != nil {
+		return err
+	}
+	if err := w.sd.SiteDeltas(delta, x, sites); err != nil {
+		return err
+	}
+	_, g0, err := w.t.baseTerms(n, x, true)
+	if err != nil {
+		return err
+	}
+	b, k, width := w.t.beta, dom.Categories, dom.Width()
+	for c, i := range sites {
+		row, g := x[c*width:(c+1)*width], g0[c*width:(c+1)*width]
+		for a := range k {
+			var d0 float64
+			if dom.OneHot {
+				d0 = float64(g[i*k+a]) - float64(g[i*k+category(row, i, k)])
+			} else {
+				d0 = (float64(a) - float64(row[i])) * float64(g[i])
+			}
+			delta[c*k+a] = b*delta[c*k+a] + (1-b)*d0
+		}
 	}
 	return nil
 }
