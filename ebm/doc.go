@@ -27,4 +27,14 @@
 // returned in float64 because Metropolis–Hastings ratios and AIS weights are
 // differences of large, nearly equal numbers. Analytic models accumulate in
 // float64 before rounding the gradient.
+//
+// # Analytic models
+//
+// Bernoulli (the normalised base distribution), Boltzmann (dense binary
+// quadratic, a generic test target), RBM, Ising and Potts (sparse couplings,
+// with the paper's periodic lattices) and FHMM (a factorial HMM posterior)
+// have hand-written gradients. Beyond Model, the binary ones give exact
+// single-flip differences (FlipDeltaer) and all of them exact differences
+// for one site per chain (SiteDeltaer). Enumerate normalises any model over a
+// small state space exactly, for tests of samplers and of AIS.
 package ebm
