@@ -2,6 +2,7 @@ package gwg
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
 
@@ -19,13 +20,12 @@ const (
 
 // heatBath is the family of exact-conditional samplers: each step picks a
 // block of sites, lists a set of candidate states that differ from x only
-// there (x among them), evaluates f at the candidates, and moves to one with
-// probability ∝ exp f. Each such kernel leaves the target invariant and is
-// reversible when the candidate set is the same from every one of its
-// members, which holds for all the variants here:
+// there (x among them), weighs them by exp f, and moves to one of them with
+// probability proportional to its weight. Each such kernel leaves the
+// target invariant, and it is reversible because the candidate set is the
+// same from each of its members:
 //
-//   - gibbs, rand-gibbs on binary models: blocks of one site, candidates x
-//     and x with that site flipped;
+//   - gibbs, rand-gibbs on binary models: one site, its two values;
 //   - gibbs, rand-gibbs on one-hot models: one site, all K categories;
 //   - bg-b: b sites of a random permutation, all 2^b settings of them;
 //   - hb-b-h (Titsias and Yau 2017): b sites; each chain first draws an
@@ -36,11 +36,20 @@ const (
 // draw is needed. The permutation is consumed b sites at a time and redrawn
 // when used up; when b does not divide D the last block is shorter.
 //
-// f(x) is cached per chain, so a step costs (candidates − 1) evaluations of
-// f per chain and no gradients.
+// Weights: when a block is a single site and the model is an
+// ebm.SiteDeltaer, one SiteDeltas call gives f at every value of the site
+// relative to f(x) (counted as one evaluation per chain). Otherwise f is
+// evaluated at every candidate but x, whose f is cached: candidates − 1
+// evaluations per chain and step. No gradients are needed.
+//
+// Candidates are numbered in one of two ways. By value (one-hot models, and
+// binary single sites weighed by SiteDeltas): candidate j sets the block's
+// site to value j. By mask (binary otherwise): candidate j flips the block
+// sites in ball[j] ^ aux relative to x.
 type heatBath struct {
 	name  string
 	model ebm.Model
+	sd    ebm.SiteDeltaer // nil when the model is not one
 	dom   ebm.Domain
 	width int
 	sched schedule
@@ -48,20 +57,24 @@ type heatBath struct {
 
 	n        int
 	x        []float32
-	f        []float64
-	blockLen int      // sites in the current block, ≤ b
-	blocks   []int32  // n×b, the block of each chain
-	ball     []uint32 // binary: masks over blockLen bits with at most h ones
-	aux      []uint32 // n, mask of the auxiliary centre relative to x (hb)
-	m        int      // candidates per chain
-	self     []int32  // n, which candidate is x itself
-	cand     []float32
-	fc       []float64 // n×(m−1), f at the candidates other than x
-	wt       []float64 // m, scratch weights
+	f        []float64 // f(x), kept exact on the candidate path only
+	blockLen int       // sites in the current block, ≤ b
+	blocks   []int32   // n×b, the block of each chain
+	ball     []uint32  // masks over blockLen bits with at most h ones
+	aux      []uint32  // n, mask of the auxiliary centre relative to x (hb)
+	byValue  bool      // this step's candidates are numbered by value
+	deltas   bool      // this step's weights come from SiteDeltas
+	m        int       // candidates per chain this step
+	self     []int32   // n, which candidate is x itself
+	cand     []float32 // n×(m−1) candidate states other than x
+	fc       []float64 // n×(m−1), f at them
+	sites    []int     // n, argument of SiteDeltas
+	delta    []float64 // n×K, result of SiteDeltas
+	wt       []float64 // scratch weights
 	perm     []int32
-	pos      int   // next unused position of perm
-	next     int   // next site of the sequential scan
-	choice   []int // n, scratch
+	pos      int // next unused position of perm
+	next     int // next site of the sequential scan
+	choice   []int
 	stats    Stats
 }
 
@@ -77,20 +90,16 @@ func newHeatBath(name string, m ebm.Model, sched schedule, b, h int) (*heatBath,
 		return nil, fmt.Errorf("gwg: %s: Hamming radius %d exceeds the block size %d", name, h, b)
 	}
 	s := &heatBath{name: name, model: m, dom: dom, width: dom.Width(), sched: sched, b: b, h: h}
-	if dom.OneHot {
-		s.m = dom.Categories
-	} else {
-		if b > 30 || ballSize(b, h) > maxCandidates {
-			return nil, fmt.Errorf("gwg: %s: more than %d candidate states per step", name, maxCandidates)
-		}
-		s.ball = ballMasks(nil, b, h)
-		s.m = len(s.ball)
+	s.sd, _ = m.(ebm.SiteDeltaer)
+	if !dom.OneHot && (b > 30 || ballSize(b, h) > maxCandidates) {
+		return nil, fmt.Errorf("gwg: %s: more than %d candidate states per step", name, maxCandidates)
 	}
-	if s.m > maxCandidates {
-		return nil, fmt.Errorf("gwg: %s: %d candidate states per step, at most %d supported", name, s.m, maxCandidates)
+	if dom.Categories > maxCandidates {
+		return nil, fmt.Errorf("gwg: %s: %d categories, at most %d supported", name, dom.Categories, maxCandidates)
 	}
-	s.wt = make([]float64, s.m)
+	s.ball = ballMasks(nil, b, h)
 	s.blockLen = b
+	s.wt = make([]float64, max(len(s.ball), dom.Categories))
 	return s, nil
 }
 
@@ -111,6 +120,7 @@ func (s *heatBath) Init(x []float32) error {
 	if err != nil {
 		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
 	}
+	maxCand := max(len(s.ball), s.dom.Categories) // the largest block has the largest ball
 	s.n = n
 	s.x = ensure(s.x, n*s.width)
 	s.f = ensure(s.f, n)
@@ -118,8 +128,10 @@ func (s *heatBath) Init(x []float32) error {
 	s.aux = ensure(s.aux, n)
 	s.self = ensure(s.self, n)
 	s.choice = ensure(s.choice, n)
-	s.cand = ensure(s.cand, n*(s.m-1)*s.width)
-	s.fc = ensure(s.fc, n*(s.m-1))
+	s.cand = ensure(s.cand, n*(maxCand-1)*s.width)
+	s.fc = ensure(s.fc, n*(maxCand-1))
+	s.sites = ensure(s.sites, n)
+	s.delta = ensure(s.delta, n*s.dom.Categories)
 	copy(s.x, x)
 	if err := s.model.LogProb(s.f, s.x); err != nil {
 		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
@@ -197,60 +209,73 @@ func (s *heatBath) setBlock(sites []int32) {
 	s.setBlockLen(len(sites))
 }
 
-// setBlockLen adapts the candidate masks to a block of l sites and resets
-// the auxiliary centres to x.
+// setBlockLen adapts the candidates to a block of l sites and resets the
+// auxiliary centres to x.
 func (s *heatBath) setBlockLen(l int) {
-	if !s.dom.OneHot && l != s.blockLen {
+	if l != s.blockLen {
 		s.ball = ballMasks(s.ball[:0], l, s.h)
-		s.m = len(s.ball)
 	}
 	s.blockLen = l
+	s.deltas = l == 1 && s.sd != nil
+	s.byValue = s.dom.OneHot || s.deltas
+	if s.byValue {
+		s.m = s.dom.Categories
+	} else {
+		s.m = len(s.ball)
+	}
 	clear(s.aux)
 }
 
-// evaluate builds every chain's candidates other than x itself and
-// evaluates f at them in one batch.
+// evaluate finds, for every chain, which candidate is x, and the weights of
+// the others: by SiteDeltas, or by building the candidates and evaluating f
+// at them in one batch.
 func (s *heatBath) evaluate() error {
 	w, m := s.width, s.m
+	step := s.stats.Steps + 1
 	for c := range s.n {
 		x := s.x[c*w : (c+1)*w]
-		block := s.blocks[c*s.b : c*s.b+s.blockLen]
-		r := 0
-		if s.dom.OneHot {
-			k := s.dom.Categories
-			site := int(block[0])
-			cur := category(x, site, k)
-			s.self[c] = int32(cur)
-			for j := range k {
-				if j == cur {
-					continue
-				}
-				row := s.cand[(c*(m-1)+r)*w : (c*(m-1)+r+1)*w]
-				copy(row, x)
-				clear(row[site*k : (site+1)*k])
-				row[site*k+j] = 1
-				r++
+		if s.byValue {
+			site := int(s.blocks[c*s.b])
+			s.sites[c] = site
+			if s.dom.OneHot {
+				s.self[c] = int32(category(x, site, s.dom.Categories))
+			} else {
+				s.self[c] = int32(x[site])
 			}
+		} else {
+			for j, mask := range s.ball {
+				if mask == s.aux[c] {
+					s.self[c] = int32(j)
+				}
+			}
+		}
+		if s.deltas {
 			continue
 		}
-		for j, mask := range s.ball {
-			rel := mask ^ s.aux[c]
-			if rel == 0 {
-				s.self[c] = int32(j)
+		r := 0
+		for j := range m {
+			if j == int(s.self[c]) {
 				continue
 			}
 			row := s.cand[(c*(m-1)+r)*w : (c*(m-1)+r+1)*w]
 			copy(row, x)
-			for t, site := range block {
-				if rel&(1<<t) != 0 {
-					row[site] = 1 - row[site]
-				}
-			}
+			s.apply(c, j, row)
 			r++
 		}
 	}
+	if s.deltas {
+		if err := s.sd.SiteDeltas(s.delta, s.x, s.sites); err != nil {
+			return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
+		}
+		s.stats.Evals += int64(s.n)
+		for r, v := range s.delta {
+			if !finite(v) {
+				return fmt.Errorf("gwg: %s step %d: chain %d: model returned a site delta %v", s.name, step, r/m, v)
+			}
+		}
+		return nil
+	}
 	rows := s.n * (m - 1)
-	step := s.stats.Steps + 1
 	if err := s.model.LogProb(s.fc[:rows], s.cand[:rows*w]); err != nil {
 		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 	}
@@ -263,29 +288,58 @@ func (s *heatBath) evaluate() error {
 	return nil
 }
 
-// candidateWeights writes exp(f − max f) of chain c's candidates into s.wt
-// and returns their sum.
+// apply turns row, a copy of chain c's state, into its candidate j and
+// returns the number of sites that changed.
+func (s *heatBath) apply(c, j int, row []float32) int {
+	block := s.blocks[c*s.b : c*s.b+s.blockLen]
+	if s.byValue {
+		if j == int(s.self[c]) {
+			return 0
+		}
+		site := int(block[0])
+		if s.dom.OneHot {
+			k := s.dom.Categories
+			clear(row[site*k : (site+1)*k])
+			row[site*k+j] = 1
+		} else {
+			row[site] = float32(j)
+		}
+		return 1
+	}
+	rel := s.ball[j] ^ s.aux[c]
+	for t, site := range block {
+		if rel&(1<<t) != 0 {
+			row[site] = 1 - row[site]
+		}
+	}
+	return bits.OnesCount32(rel)
+}
+
+// logWeight is log p̃ of chain c's candidate j up to a constant per chain:
+// f there, or its difference from f(x) on the SiteDeltas path.
+func (s *heatBath) logWeight(c, j int) float64 {
+	m, self := s.m, int(s.self[c])
+	switch {
+	case s.deltas:
+		return s.delta[c*m+j]
+	case j == self:
+		return s.f[c]
+	case j > self:
+		j--
+	}
+	return s.fc[c*(m-1)+j]
+}
+
+// candidateWeights writes chain c's candidate weights exp(log w − max)
+// into s.wt and returns their sum.
 func (s *heatBath) candidateWeights(c int) float64 {
 	wt := s.wt[:s.m]
-	mx := s.f[c]
+	mx := math.Inf(-1)
 	for j := range wt {
-		_, wt[j] = s.candidate(c, j)
+		wt[j] = s.logWeight(c, j)
 		mx = max(mx, wt[j])
 	}
 	return expShift(wt, mx)
-}
-
-// candidate returns chain c's candidate j and f there.
-func (s *heatBath) candidate(c, j int) ([]float32, float64) {
-	w, m, self := s.width, s.m, int(s.self[c])
-	if j == self {
-		return s.x[c*w : (c+1)*w], s.f[c]
-	}
-	r := c*(m-1) + j
-	if j > self {
-		r--
-	}
-	return s.cand[r*w : (r+1)*w], s.fc[r]
 }
 
 // move sets chain c to its candidate j and returns the number of sites that
@@ -294,13 +348,12 @@ func (s *heatBath) move(c, j int) int {
 	if j == int(s.self[c]) {
 		return 0
 	}
-	y, fy := s.candidate(c, j)
-	copy(s.x[c*s.width:(c+1)*s.width], y)
-	s.f[c] = fy
-	if s.dom.OneHot {
-		return 1
+	if s.deltas {
+		s.f[c] += s.logWeight(c, j) // f stays current for a later block of several sites
+	} else {
+		s.f[c] = s.logWeight(c, j)
 	}
-	return bits.OnesCount32(s.ball[j] ^ s.aux[c])
+	return s.apply(c, j, s.x[c*s.width:(c+1)*s.width])
 }
 
 // State implements Sampler.
