@@ -29,15 +29,18 @@ func PackBits(x []float32, width int) (Bits, error) {
 		return Bits{}, fmt.Errorf("ckpt: packing bits: %d values are not whole rows of %d", len(x), width)
 	}
 	b := Bits{Rows: len(x) / width, Width: width, Data: make([]byte, (len(x)+7)/8)}
-	for i, v := range x {
-		switch v {
-		case 0:
-		case 1:
-			b.Data[i>>3] |= 1 << (i & 7)
-		default:
-			return Bits{}, fmt.Errorf("ckpt: packing bits: value %d (row %d, column %d) is %v, not 0 or 1",
-				i, i/width, i%width, v)
+	for j := range b.Data {
+		lo := 8 * j
+		var octet byte
+		for i, v := range x[lo:min(lo+8, len(x))] {
+			if v == 1 {
+				octet |= 1 << i
+			} else if v != 0 {
+				return Bits{}, fmt.Errorf("ckpt: packing bits: value %d (row %d, column %d) is %v, not 0 or 1",
+					lo+i, (lo+i)/width, (lo+i)%width, v)
+			}
 		}
+		b.Data[j] = octet
 	}
 	return b, nil
 }
@@ -51,8 +54,11 @@ func UnpackBits(dst []float32, b Bits) error {
 	if len(dst) != b.Rows*b.Width {
 		return fmt.Errorf("ckpt: unpacking %d×%d bits into %d values", b.Rows, b.Width, len(dst))
 	}
-	for i := range dst {
-		dst[i] = float32(b.Data[i>>3] >> (i & 7) & 1)
+	for j, octet := range b.Data {
+		row := dst[8*j : min(8*j+8, len(dst))]
+		for i := range row {
+			row[i] = float32(octet >> i & 1)
+		}
 	}
 	return nil
 }

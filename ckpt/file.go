@@ -219,7 +219,10 @@ func readPayload(r io.Reader, n uint64) ([]byte, error) {
 	buf := make([]byte, 0, min(n, step))
 	for uint64(len(buf)) < n {
 		k := int(min(n-uint64(len(buf)), step))
-		buf = slices.Grow(buf, k)
+		if len(buf)+k > cap(buf) {
+			// Double, but never past n: the final buffer is exactly n bytes.
+			buf = slices.Grow(buf, int(min(uint64(2*cap(buf)), n))-len(buf))
+		}
 		m, err := io.ReadFull(r, buf[len(buf):len(buf)+k])
 		buf = buf[:len(buf)+m]
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
