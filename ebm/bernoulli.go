@@ -89,6 +89,20 @@ func (b *Bernoulli) LogProbGrad(f []float64, grad []float32, x []float32) error 
 	return nil
 }
 
+// FlipDeltas writes log p(flipᵢ x) − log p(x) = (1 − 2xᵢ)·logitᵢ for every
+// chain and site.
+func (b *Bernoulli) FlipDeltas(delta []float64, x []float32) error {
+	d := len(b.mean)
+	if len(delta) != len(x) || len(x)%d != 0 {
+		return fmt.Errorf("ebm: flip deltas for %d values of state and %d deltas, want equal multiples of %d sites", len(x), len(delta), d)
+	}
+	for k, v := range x {
+		i := k % d
+		delta[k] = (1 - 2*float64(v)) * (b.logP[i] - b.logQ[i])
+	}
+	return nil
+}
+
 // SiteDeltas writes log p(x with site sites[c] set to a) − log p(x) for
 // a = 0, 1 into delta[2c+a].
 func (b *Bernoulli) SiteDeltas(delta []float64, x []float32, sites []int) error {

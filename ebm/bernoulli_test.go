@@ -44,6 +44,7 @@ func TestBernoulliGradient(t *testing.T) {
 	checkModel(t, b, ref, 3, 1e-5, rng)
 	checkShapes(t, b)
 	checkSiteDeltas(t, b, 3, 1e-9, rng)
+	checkFlipDeltas(t, b, 3, 1e-9, rng)
 	if got := b.Mean()[4]; got != float32(MeanClamp) {
 		t.Errorf("mean 1e-9 clamped to %v, want %v", got, float32(MeanClamp))
 	}

@@ -221,6 +221,30 @@ func (m *FHMM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	return nil
 }
 
+// FlipDeltas writes f(flipᵢ x) − f(x) for every chain and latent: O(D) per
+// chain.
+func (m *FHMM) FlipDeltas(delta []float64, x []float32) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	d := m.Domain().Sites
+	if len(delta) != len(x) || len(x)%d != 0 {
+		return fmt.Errorf("ebm: flip deltas for %d values of state and %d deltas, want equal multiples of %d sites", len(x), len(delta), d)
+	}
+	cc := m.Config.Chains
+	for r := range len(x) / d {
+		xr := x[r*d : (r+1)*d]
+		for t := range m.Config.Steps {
+			resid := float64(m.Y[t]) - m.mean(xr[t*cc:(t+1)*cc])
+			for c := range cc {
+				s := t*cc + c
+				delta[r*d+s] = m.siteDelta(xr, s, resid, 1-2*float64(xr[s]))
+			}
+		}
+	}
+	return nil
+}
+
 // SiteDeltas writes f(x with latent sites[c] set to a) − f(x) for a = 0, 1
 // into delta[2c+a]: the prior is linear in one latent and the likelihood
 // changes at one time step only, so this is O(C) per chain.
@@ -231,30 +255,37 @@ func (m *FHMM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 	if _, err := CheckSites(m.Domain(), delta, x, sites); err != nil {
 		return err
 	}
-	steps, cc := m.Config.Steps, m.Config.Chains
-	d := steps * cc
-	prec := 1 / (m.Config.ObsSigma * m.Config.ObsSigma)
+	cc, d := m.Config.Chains, m.Domain().Sites
 	for r, s := range sites {
 		xr := x[r*d : (r+1)*d]
-		t, c := s/cc, s%cc
-		var lin float64 // ∂ log p(x) / ∂x_{t,c}
-		if t == 0 {
-			lin = m.initLogit
-		} else {
-			lin = (1 - 2*float64(xr[s-cc])) * m.changeLogit
-		}
-		if t+1 < steps {
-			lin += (1 - 2*float64(xr[s+cc])) * m.changeLogit
-		}
+		t := s / cc
 		resid := float64(m.Y[t]) - m.mean(xr[t*cc:(t+1)*cc])
-		v := float64(xr[s])
 		for a := range 2 {
-			step := float64(a) - v
-			moved := resid - step*float64(m.W[c])
-			delta[2*r+a] = step*lin - 0.5*prec*(moved*moved-resid*resid)
+			delta[2*r+a] = m.siteDelta(xr, s, resid, float64(a)-float64(xr[s]))
 		}
 	}
 	return nil
+}
+
+// siteDelta is f(x + step·e_s) − f(x) for one chain x whose observation
+// residual at the time step of latent s is resid.
+func (m *FHMM) siteDelta(x []float32, s int, resid, step float64) float64 {
+	if step == 0 {
+		return 0
+	}
+	cc := m.Config.Chains
+	t, c := s/cc, s%cc
+	var lin float64 // ∂ log p(x) / ∂x_{t,c}, constant in x_{t,c}
+	if t == 0 {
+		lin = m.initLogit
+	} else {
+		lin = (1 - 2*float64(x[s-cc])) * m.changeLogit
+	}
+	if t+1 < m.Config.Steps {
+		lin += (1 - 2*float64(x[s+cc])) * m.changeLogit
+	}
+	moved := resid - step*float64(m.W[c])
+	return step*lin - (moved*moved-resid*resid)/(2*m.Config.ObsSigma*m.Config.ObsSigma)
 }
 
 // mean is W₀ + W·row for one time step.

@@ -49,6 +49,7 @@ func TestFHMMGradient(t *testing.T) {
 		}
 		checkModel(t, m, fhmmRef(m), 3, 1e-5, rng)
 		checkSiteDeltas(t, m, 3, 1e-9, rng)
+		checkFlipDeltas(t, m, 3, 1e-9, rng)
 		checkShapes(t, m)
 	}
 }
