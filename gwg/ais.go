@@ -139,23 +139,30 @@ func AIS(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*AISResul
 		res.LogW = append(res.LogW, a.logw...)
 	}
 	res.Samples = append([]float32(nil), a.s.State()...)
-	res.LogZ = logMeanExp(res.LogW)
-	res.ESS = ess(res.LogW)
-	if opts.Bootstrap > 0 {
-		res.BootstrapStdErr = bootstrapStdErr(res.LogW, opts.Bootstrap, rng)
+	res.Evals = a.evals + a.s.Stats().Evals
+	res.GradEvals = a.s.Stats().GradEvals
+	if err := res.summarize(rng); err != nil {
+		return nil, fmt.Errorf("gwg: AIS: %w", err)
 	}
-	res.StdErr, res.StdErrMethod = res.BootstrapStdErr, "bootstrap"
-	if opts.Repeats >= 2 {
-		res.StdErr, res.StdErrMethod = stdDev(res.RepeatLogZ)/math.Sqrt(float64(opts.Repeats)), "repeats"
-	}
-	if !finite(res.LogZ) {
-		return nil, fmt.Errorf("gwg: AIS: log Ẑ is %v", res.LogZ)
-	}
-	res.Evals = a.evals
-	st := a.s.Stats()
-	res.Evals += st.Evals
-	res.GradEvals = st.GradEvals
 	return res, nil
+}
+
+// summarize fills the estimate, its errors and the ESS from LogW and
+// RepeatLogZ.
+func (r *AISResult) summarize(rng *rand.Rand) error {
+	r.LogZ = logMeanExp(r.LogW)
+	if !finite(r.LogZ) {
+		return fmt.Errorf("log Ẑ is %v", r.LogZ)
+	}
+	r.ESS = ess(r.LogW)
+	if r.Options.Bootstrap > 0 {
+		r.BootstrapStdErr = bootstrapStdErr(r.LogW, r.Options.Bootstrap, rng)
+	}
+	r.StdErr, r.StdErrMethod = r.BootstrapStdErr, "bootstrap"
+	if n := len(r.RepeatLogZ); n >= 2 {
+		r.StdErr, r.StdErrMethod = stdDev(r.RepeatLogZ)/math.Sqrt(float64(n)), "repeats"
+	}
+	return nil
 }
 
 // progressFrom adapts a Progress callback to one run that starts at offset.

@@ -348,3 +348,40 @@ func TestAISBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestRBMAIS checks the classic weight-annealing path on the test RBM: it
+// agrees with the exact log Z, and so with the generic path.
+func TestRBMAIS(t *testing.T) {
+	tc := aisTargets(t)[0]
+	rbm := tc.model.(*ebm.RBM)
+	mean := make([]float32, rbm.D)
+	for i := range mean {
+		mean[i] = float32(1 / (1 + math.Exp(-float64(rbm.Bv[i]))))
+	}
+	for _, c := range []struct {
+		name          string
+		mean          []float32
+		temps, chains int
+		repeats       int
+		k, tol        float64
+	}{
+		{"short, uniform base", nil, 20, 2000, 1, 4, math.Inf(1)},
+		{"long, uniform base", nil, 1000, 50, 4, 4, 0.1},
+		{"long, bias base", mean, 1000, 50, 4, 4, 0.1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(19, 20))
+			res, err := RBMAIS(rbm, c.mean, AISOptions{Temperatures: c.temps, Chains: c.chains, Repeats: c.repeats}, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("log Ẑ %.4f ± %.4f (exact %.4f), ESS %.0f of %d", res.LogZ, res.StdErr, tc.logZ, res.ESS, len(res.LogW))
+			if d := math.Abs(res.LogZ - tc.logZ); d > c.tol || !within(res.LogZ, res.StdErr, tc.logZ, c.k) && d > 0.02 {
+				t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", res.LogZ, res.StdErr, tc.logZ)
+			}
+		})
+	}
+	if _, err := RBMAIS(rbm, make([]float32, 3), AISOptions{Temperatures: 10, Chains: 2}, rand.New(rand.NewPCG(1, 1))); err == nil {
+		t.Error("base mean of the wrong length accepted")
+	}
+}
