@@ -116,6 +116,9 @@ func matTypeSize(t uint32) int {
 // real numeric matrix, or malformed is an error. The error does not name the
 // file: callers add it.
 func parseMAT(b []byte, want ...string) (map[string]*matArray, error) {
+	if len(b) == 0 {
+		return nil, errors.New("empty file")
+	}
 	if len(b) < matHeaderLen {
 		if bytes.HasPrefix(b, matMagic) || bytes.HasPrefix(matMagic, b) {
 			return nil, fmt.Errorf("MAT-file header truncated: %d of %d bytes", len(b), matHeaderLen)

