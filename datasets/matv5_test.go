@@ -46,7 +46,11 @@ func TestParseMAT(t *testing.T) {
 		{miINT32, func(o binary.ByteOrder) []byte { b := make([]byte, 4); o.PutUint32(b, 0xfffffffc); return b }, -4},
 		{miUINT32, func(o binary.ByteOrder) []byte { b := make([]byte, 4); o.PutUint32(b, 4e9); return b }, 4e9},
 		{miSINGLE, func(o binary.ByteOrder) []byte { b := make([]byte, 4); o.PutUint32(b, math.Float32bits(0.5)); return b }, 0.5},
-		{miDOUBLE, func(o binary.ByteOrder) []byte { b := make([]byte, 8); o.PutUint64(b, math.Float64bits(-1.25)); return b }, -1.25},
+		{miDOUBLE, func(o binary.ByteOrder) []byte {
+			b := make([]byte, 8)
+			o.PutUint64(b, math.Float64bits(-1.25))
+			return b
+		}, -1.25},
 		{miINT64, func(o binary.ByteOrder) []byte { b := make([]byte, 8); o.PutUint64(b, math.MaxUint64); return b }, -1},
 		{miUINT64, func(o binary.ByteOrder) []byte { b := make([]byte, 8); o.PutUint64(b, 1<<40); return b }, 1 << 40},
 	} {
