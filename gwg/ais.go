@@ -103,8 +103,37 @@ type AISResult struct {
 }
 
 // LogLikelihood returns the mean log-likelihood of data whose mean f is
-// meanF: meanF − log Ẑ.
+// meanF (see MeanLogProb): meanF − log Ẑ. Its standard error is StdErr; the
+// mean itself is exact for the given data.
 func (r *AISResult) LogLikelihood(meanF float64) float64 { return meanF - r.LogZ }
+
+// MeanLogProb returns the mean of f over the n states in x (n × Width
+// values), evaluating batch states per model call (all at once for batch ≤ 0).
+func MeanLogProb(m ebm.Model, x []float32, batch int) (float64, error) {
+	w := m.Domain().Width()
+	if w == 0 || len(x) == 0 || len(x)%w != 0 {
+		return 0, fmt.Errorf("gwg: mean log-probability of %d values, not a positive multiple of the width %d", len(x), w)
+	}
+	n := len(x) / w
+	if batch <= 0 || batch > n {
+		batch = n
+	}
+	f := make([]float64, batch)
+	var sum float64
+	for lo := 0; lo < n; lo += batch {
+		hi := min(lo+batch, n)
+		if err := m.LogProb(f[:hi-lo], x[lo*w:hi*w]); err != nil {
+			return 0, fmt.Errorf("gwg: evaluating states %d–%d: %w", lo, hi-1, err)
+		}
+		for _, v := range f[:hi-lo] {
+			sum += v
+		}
+	}
+	if mu := sum / float64(n); finite(mu) {
+		return mu, nil
+	}
+	return 0, fmt.Errorf("gwg: mean log-probability is not finite")
+}
 
 // AIS estimates log Z of model by annealed importance sampling from base
 // along the Tempered path (Neal 2001): each chain starts from an exact draw
