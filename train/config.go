@@ -4,8 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/nn"
 )
 
 // Config is everything that defines a training run. It is stored in every
@@ -135,6 +141,22 @@ func (c *Config) Validate() error {
 	check(c.MaxGap > 0, "divergence gap %g, want > 0", c.MaxGap)
 	check(c.MaxRollbacks >= 0, "rollbacks %d, want ≥ 0", c.MaxRollbacks)
 	check(c.RollbackFactor > 0 && c.RollbackFactor < 1, "rollback factor %g outside (0, 1)", c.RollbackFactor)
+	if c.Dataset != "" && !slices.Contains(datasets.Names(), c.Dataset) {
+		check(false, "unknown data set %q (have %s)", c.Dataset, strings.Join(datasets.Names(), ", "))
+	}
+	if c.Model != "" {
+		if _, err := nn.Parse(c.Model, datasets.Dim, 2); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.Sampler != "" {
+		// Samplers are checked by name against the kind of model trained here:
+		// binary, with gradients.
+		base, _ := ebm.NewBernoulli(make([]float32, datasets.Dim))
+		if _, err := gwg.New(c.Sampler, base, gwg.Options{}); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("train: bad config: %w", errors.Join(errs...))
 	}

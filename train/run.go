@@ -251,7 +251,7 @@ func (t *Trainer) validate(o RunOptions) error {
 	if !finite(ll) || (!math.IsNaN(t.bestValid) && ll <= t.bestValid) {
 		return nil
 	}
-	t.bestValid = ll
+	t.bestValid, t.bestIter = ll, t.iter
 	if err := t.healthy(); err != nil {
 		return nil // never keep a bad state as the best
 	}

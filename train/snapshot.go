@@ -23,6 +23,7 @@ type Snapshot struct {
 	Metrics   []Record
 	Rollbacks int
 	BestValid float64 // NaN before the first validation
+	BestIter  int     // the iteration of BestValid
 }
 
 func cloneAll(xs [][]float32) [][]float32 {
@@ -47,7 +48,7 @@ func (t *Trainer) Snapshot() (*Snapshot, error) {
 		Config: t.cfg, Iter: t.iter, Params: params, EMA: cloneAll(t.ema.Avg),
 		AdamSteps: t.opt.Steps, AdamM: cloneAll(t.opt.M), AdamV: cloneAll(t.opt.V),
 		Buffer: slices.Clone(t.buf.Data()), RNG: rng,
-		Metrics: slices.Clone(t.metrics), Rollbacks: t.rollbacks, BestValid: t.bestValid,
+		Metrics: slices.Clone(t.metrics), Rollbacks: t.rollbacks, BestValid: t.bestValid, BestIter: t.bestIter,
 	}, nil
 }
 
@@ -91,7 +92,7 @@ func (t *Trainer) Restore(s *Snapshot) error {
 	copy(t.buf.Data(), s.Buffer)
 	*t.pcg = *pcg
 	t.cfg, t.iter = s.Config, s.Iter
-	t.metrics, t.rollbacks, t.bestValid = slices.Clone(s.Metrics), s.Rollbacks, s.BestValid
+	t.metrics, t.rollbacks, t.bestValid, t.bestIter = slices.Clone(s.Metrics), s.Rollbacks, s.BestValid, s.BestIter
 	t.win = window{}
 	return nil
 }

@@ -152,6 +152,9 @@ func TestConfigValidate(t *testing.T) {
 		{"negative lr", func(c *Config) { c.LR = -1 }},
 		{"ema 1", func(c *Config) { c.EMADecay = 1 }},
 		{"rollback factor 1", func(c *Config) { c.RollbackFactor = 1 }},
+		{"unknown data set", func(c *Config) { c.Dataset = "cifar" }},
+		{"unknown model", func(c *Config) { c.Model = "transformer-8" }},
+		{"unknown sampler", func(c *Config) { c.Sampler = "hmc" }},
 	} {
 		c := good
 		tt.edit(&c)
@@ -173,9 +176,11 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+// testConfig is a run of fieldModel with exactSampler; the names only
+// have to pass Validate, the tests pass the model and sampler themselves.
 func testConfig() Config {
 	return Config{
-		Dataset: "test", Model: "field", Sampler: "exact",
+		Dataset: "dynamic_mnist", Model: "mlp-1", Sampler: "gibbs",
 		Steps: 2, Iters: 40, Batch: 8, Seed: 7,
 		BufferSize: 32, BufferInit: InitBase, ReinitFreq: 0.05,
 		LR: 0.05, Warmup: 5, EMADecay: 0.9,

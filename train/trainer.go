@@ -45,6 +45,7 @@ type Trainer struct {
 	metrics   []Record
 	rollbacks int
 	bestValid float64 // best validation log-likelihood; NaN before the first
+	bestIter  int
 
 	win window // running sums since the last log record
 

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"codeberg.org/sbinet/npyio"
+
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/train"
+)
+
+func init() {
+	register(command{name: "sample", summary: "draw samples from a trained checkpoint (EMA weights) as a PNG grid", run: runSample})
+}
+
+func runSample(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("sample", "--checkpoint FILE|RUN-FOLDER [flags]", stderr)
+	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its latest checkpoint)")
+	steps := fs.Int("steps", 100, "sampler steps")
+	chains := fs.Int("chains", 100, "number of chains (images)")
+	sampler := fs.String("sampler", "gwg", "sampler")
+	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (Bernoulli of the data mean), or auto (buffer if stored)")
+	out := fs.String("out", "samples.png", "PNG grid of the final states")
+	raw := fs.String("raw", "", "also write the final states, one byte (0/1) per pixel: .npy (uint8, chains × pixels) or .bin (raw bytes)")
+	seed := fs.Uint64("seed", 1, "random seed")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError("unexpected argument %q", fs.Arg(0))
+	case *path == "":
+		return usageError("--checkpoint is required")
+	case *steps < 0 || *chains < 1:
+		return usageError("--steps %d and --chains %d: want steps ≥ 0 and at least one chain", *steps, *chains)
+	case *raw != "" && !strings.HasSuffix(*raw, ".npy") && !strings.HasSuffix(*raw, ".bin"):
+		return usageError("--raw %q: want a .npy or .bin file", *raw)
+	case *from != "auto" && *from != train.StartBuffer && *from != train.StartBase:
+		return usageError("--init %q: want auto, buffer or base", *from)
+	}
+	file := *path
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		latest, err := train.Latest(file)
+		if err != nil {
+			return err
+		}
+		if latest == "" {
+			return fmt.Errorf("%s holds no checkpoint", file)
+		}
+		file = latest
+	}
+	c, err := ckpt.Load(file)
+	if err != nil {
+		return err
+	}
+	model, err := train.LoadModel(c)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	start := *from
+	if start == "auto" {
+		start = train.StartBase
+		if c.Train != nil && c.Train.Buffer.Rows >= *chains {
+			start = train.StartBuffer
+		}
+	}
+	rng := rand.New(rand.NewPCG(*seed, 0))
+	x0, err := train.StartChains(c, *chains, start, rng)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	x, stats, err := train.Sample(model, *sampler, x0, *steps, rng)
+	if err != nil {
+		return err
+	}
+	width := model.Domain().Width()
+	if width != datasets.Dim {
+		return fmt.Errorf("%s: a model of %d values per chain is not a 28×28 image", file, width)
+	}
+	if err := datasets.WriteGridPNG(*out, x, *chains, datasets.Side, datasets.Side); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d chains from the %s, %d %s steps in %.1fs (acceptance %.3f, %.2f sites changed per step): %s\n",
+		*chains, start, *steps, *sampler, time.Since(t0).Seconds(), stats.AcceptRate(), stats.MeanHops(), *out)
+	if *raw != "" {
+		if err := writeRaw(*raw, x, *chains, width); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "raw states: %s\n", *raw)
+	}
+	return nil
+}
+
+// writeRaw writes n chains of width 0/1 values as bytes: a .npy array of
+// uint8 of shape (n, width), or the bare bytes for .bin.
+func writeRaw(path string, x []float32, n, width int) (err error) {
+	rows := make([][]uint8, n)
+	for i := range rows {
+		rows[i] = make([]uint8, width)
+		for j, v := range x[i*width : (i+1)*width] {
+			rows[i][j] = uint8(v)
+		}
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".raw-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if strings.HasSuffix(path, ".npy") {
+		err = npyio.Write(w, rows)
+	} else {
+		for _, r := range rows {
+			if _, err = w.Write(r); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(f.Name(), path)
+}

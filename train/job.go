@@ -1,0 +1,107 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/gwg"
+)
+
+// Job is a training run of a deep model bound to its folder: what
+// `gwg train` runs, fresh or resumed from the folder's latest checkpoint.
+type Job struct {
+	Trainer *Trainer
+	Model   *ebm.Deep
+	Data    *datasets.Set
+	Dir     string
+	Note    string // stored in every checkpoint, by convention the command line
+}
+
+// LatestSnapshot reads the newest checkpoint in dir. It returns a nil
+// snapshot when dir holds none.
+func LatestSnapshot(dir string) (*Snapshot, string, error) {
+	path, err := Latest(dir)
+	if err != nil || path == "" {
+		return nil, "", err
+	}
+	c, err := ckpt.Load(path)
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := FromCheckpoint(c)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return s, path, nil
+}
+
+// NewJob builds the model and the trainer of cfg on set, the data set cfg
+// names, and, when resume is not nil, restores it (resume.Config is replaced
+// by cfg, so that a caller can extend a run).
+func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (*Job, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if set.Name != cfg.Dataset {
+		return nil, fmt.Errorf("train: run is on %s, the data is %s", cfg.Dataset, set.Name)
+	}
+	model, err := NewDeep(cfg.Model, set.Mean(), cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	t, err := New(cfg, model, set.Train, model.Mu(), func(m ebm.Model) (gwg.Sampler, error) {
+		return gwg.New(cfg.Sampler, m, gwg.Options{})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if resume != nil {
+		s := *resume
+		s.Config = cfg
+		if err := t.Restore(&s); err != nil {
+			return nil, err
+		}
+	}
+	return &Job{Trainer: t, Model: model, Data: set, Dir: dir, Note: note}, nil
+}
+
+// Save writes a checkpoint of s, a snapshot of the job's trainer, to path.
+func (j *Job) Save(path string, s *Snapshot) error {
+	c, err := ToCheckpoint(s, j.Model, j.Note)
+	if err != nil {
+		return err
+	}
+	return ckpt.Save(path, c)
+}
+
+// Run trains into the job's folder; o.Dir and o.Save are filled in.
+func (j *Job) Run(ctx context.Context, o RunOptions) error {
+	o.Dir, o.Save = j.Dir, j.Save
+	return j.Trainer.Run(ctx, o)
+}
+
+// EMASamples writes a grid of n chains drawn with the EMA weights to path:
+// the first n chains of the buffer advanced by steps more sampler steps.
+func (j *Job) EMASamples(path string, n, steps int) error {
+	cfg := j.Trainer.Config()
+	m, err := NewDeep(cfg.Model, j.Data.Mean(), cfg.Seed)
+	if err != nil {
+		return err
+	}
+	if err := j.Trainer.EMA().CopyTo(m.Params()); err != nil {
+		return err
+	}
+	n = min(n, j.Trainer.Buffer().Len())
+	start := j.Trainer.Buffer().Data()[:n*datasets.Dim]
+	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(j.Trainer.Iter())))
+	x, _, err := Sample(m, cfg.Sampler, start, steps, rng)
+	if err != nil {
+		return err
+	}
+	return datasets.WriteGridPNG(filepath.Clean(path), x, n, datasets.Side, datasets.Side)
+}

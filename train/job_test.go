@@ -1,0 +1,120 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets"
+)
+
+var mnist = sync.OnceValues(func() (*datasets.Set, error) { return datasets.Open("dynamic_mnist", "") })
+
+func mnistSet(t testing.TB) *datasets.Set {
+	t.Helper()
+	set, err := mnist()
+	if err != nil {
+		t.Fatalf("dynamic MNIST (from the GoMNIST module): %v", err)
+	}
+	return set
+}
+
+// tinyDeep is a deep-model run small enough for a unit test.
+func tinyDeep() Config {
+	c := Paper("dynamic_mnist", "mlp-16x1")
+	c.Steps, c.Iters, c.Batch, c.BufferSize = 3, 6, 10, 30
+	c.LR, c.Warmup, c.LogEvery, c.SampleEvery, c.CheckpointEvery, c.ValidEvery = 1e-3, 2, 3, 0, 3, 0
+	return c
+}
+
+func runJob(t *testing.T, cfg Config, dir string, resume *Snapshot) *Job {
+	t.Helper()
+	j, err := NewJob(cfg, mnistSet(t), dir, "test", resume)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Run(context.Background(), RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func TestJobResumesBitExactlyThroughFiles(t *testing.T) {
+	cfg := tinyDeep()
+	straightDir, splitDir := t.TempDir(), t.TempDir()
+	runJob(t, cfg, straightDir, nil)
+
+	half := cfg
+	half.Iters = 3
+	runJob(t, half, splitDir, nil)
+	s, path, err := LatestSnapshot(splitDir)
+	if err != nil || path != CheckpointPath(splitDir, 3) {
+		t.Fatalf("LatestSnapshot = %q, %v", path, err)
+	}
+	runJob(t, cfg, splitDir, s)
+
+	a, err := ckpt.Load(CheckpointPath(straightDir, cfg.Iters))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ckpt.Load(CheckpointPath(splitDir, cfg.Iters))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a.Params, b.Params) || !reflect.DeepEqual(a.EMA, b.EMA) ||
+		!reflect.DeepEqual(a.Train.Adam, b.Train.Adam) || !reflect.DeepEqual(a.Train.Buffer, b.Train.Buffer) ||
+		!reflect.DeepEqual(a.Train.RNG, b.Train.RNG) || !reflect.DeepEqual(a.BaseMean, b.BaseMean) {
+		t.Fatal("6 iterations straight and 3 + resume + 3 give different checkpoints")
+	}
+	sa, err := FromCheckpoint(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sa.Config != cfg || sa.Iter != cfg.Iters || len(sa.Metrics) != 2 {
+		t.Errorf("stored run: config %+v, iteration %d, %d records", sa.Config, sa.Iter, len(sa.Metrics))
+	}
+	// The EMA weights load into a model that samples.
+	m, err := LoadDeep(a, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m.ExportParams(), sa.EMA) {
+		t.Error("LoadDeep did not load the EMA weights")
+	}
+}
+
+func TestJobHugeLearningRateIsCaught(t *testing.T) {
+	cfg := tinyDeep()
+	cfg.LR, cfg.Warmup, cfg.CheckpointEvery, cfg.Iters = 1e4, 0, 1, 20
+	dir := t.TempDir()
+	j, err := NewJob(cfg, mnistSet(t), dir, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []string
+	err = j.Run(context.Background(), RunOptions{OnEvent: func(m string) { events = append(events, m) }})
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "stopped after 3 rollbacks") {
+		t.Fatalf("Run with lr 1e4 = %v (events %q)", err, events)
+	}
+	// Whatever was written is finite and within the guard's gap.
+	paths, _, _ := Checkpoints(dir)
+	for _, p := range paths {
+		c, err := ckpt.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := LoadDeep(c, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range m.Params() {
+			if i := nonFinite(q.Data); i >= 0 {
+				t.Fatalf("%s holds %s[%d] = %v", p, q.Name, i, q.Data[i])
+			}
+		}
+	}
+}
