@@ -14,10 +14,12 @@ const maxDepth = 32
 // every declared length fits in the bytes that follow it, nested at most
 // maxDepth deep.
 //
-// The msgpack library trusts declared lengths: v5.4.1 allocates a slice of
-// the declared number of elements before decoding them, so four bytes
-// claiming 2³² elements would make it allocate hundreds of gigabytes. After
-// this scan every allocation is bounded by a small multiple of len(b).
+// The msgpack library trusts declared lengths: v5.4.0 and v5.4.1 allocate a
+// slice of the declared number of elements before decoding any of them
+// (vmihailenco/msgpack issue 401: its element limit is never applied), so
+// five bytes claiming 2³² tensors make it allocate 275 GB and the process
+// die. After this scan every allocation is bounded by a small multiple of
+// len(b).
 func scanMsgpack(b []byte) error {
 	// pending[k] is the number of values still to read at depth k.
 	pending := make([]int, 1, 8)
