@@ -102,11 +102,9 @@ func marshal(c *Checkpoint) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(HeaderSize + estimateSize(c))
 	buf.Write(make([]byte, HeaderSize))
-	enc := msgpack.NewEncoder(&buf)
-	// Sorted keys make the file a function of the checkpoint alone, so the
-	// same state always gives the same bytes and checksum.
-	enc.SetSortMapKeys(true)
-	if err := enc.Encode(c); err != nil {
+	// The encoding is deterministic (ModelSpec sorts its maps), so the same
+	// state always gives the same bytes and checksum.
+	if err := msgpack.NewEncoder(&buf).Encode(c); err != nil {
 		return nil, fmt.Errorf("encoding: %w", err)
 	}
 	b := buf.Bytes()
