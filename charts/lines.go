@@ -22,6 +22,11 @@ const (
 	Height = 500
 )
 
+// markMax is the most points a series may have for each to be marked with a
+// dot: short series (a metric against a handful of sizes) need the marks to
+// be read at all, long ones (a metric every few steps) would drown in them.
+const markMax = 25
+
 // dpi fixes the pixel size of a figure given its size in points.
 const dpi = 96
 
@@ -42,7 +47,8 @@ var palette = []color.RGBA{
 }
 
 // Lines draws the series as a line chart and writes it to path as a
-// Width×Height PNG. Points with a non-finite coordinate (log of zero, a
+// Width×Height PNG. Series of at most 25 points get a dot at every point.
+// Points with a non-finite coordinate (log of zero, a
 // diverged loss) are left out rather than failing the whole figure.
 func Lines(path, title, xlabel, ylabel string, series ...Series) error {
 	if len(series) == 0 {
@@ -74,14 +80,27 @@ func Lines(path, title, xlabel, ylabel string, series ...Series) error {
 		if err != nil {
 			return fmt.Errorf("charts: series %q: %w", s.Name, err)
 		}
-		l.Color = palette[i%len(palette)]
+		c := palette[i%len(palette)]
+		l.Color = c
 		l.Width = vg.Points(1.5)
 		if s.Dashed {
 			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
 		p.Add(l)
+		thumbs := []plot.Thumbnailer{l}
+		if len(pts) <= markMax {
+			sc, err := plotter.NewScatter(pts)
+			if err != nil {
+				return fmt.Errorf("charts: series %q: %w", s.Name, err)
+			}
+			sc.Color = c
+			sc.Shape = draw.CircleGlyph{}
+			sc.Radius = vg.Points(3)
+			p.Add(sc)
+			thumbs = append(thumbs, sc)
+		}
 		if s.Name != "" {
-			p.Legend.Add(s.Name, l)
+			p.Legend.Add(s.Name, thumbs...)
 		}
 	}
 	return savePNG(path, func(c draw.Canvas) { p.Draw(c) }, Width, Height)
