@@ -204,3 +204,26 @@ func TestRBMCheckpointRoundTrip(t *testing.T) {
 		t.Error("deep checkpoint accepted as an RBM")
 	}
 }
+
+// BenchmarkCDStep is one CD-10 update of the MNIST-sized RBM (784 × 500) on a
+// batch of 100: 2k + 2 = 22 GEMMs of 100×784×500, 1.7 GFLOP.
+func BenchmarkCDStep(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	m, err := ebm.NewRandomRBM(784, 500, rng)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cd, err := NewCD(m, 10, 1e-3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := randomBinary(100*784, rng)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cd.Step(data, rng); err != nil {
+			b.Fatal(err)
+		}
+	}
+	flops := float64(22 * 2 * 100 * 784 * 500)
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
