@@ -1,0 +1,425 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/train"
+)
+
+func init() {
+	register(command{name: "eval", summary: "estimate log Z and log-likelihoods of a checkpoint by annealed importance sampling", run: runEval})
+}
+
+// evalTrainSeed binarises a dynamic training split once for its
+// log-likelihood; validation and test splits come binarised by datasets.
+const evalTrainSeed = 0x65766131 // "eva1"
+
+// flatteryNote is printed with every result: it is the reason the reverse
+// bound exists.
+const flatteryNote = "AIS underestimates log Z in expectation, so a short schedule overestimates every log-likelihood (flatters the model); compare with more temperatures or with the RAISE bound."
+
+// evalSettings are the knobs of a run, echoed in the report.
+type evalSettings struct {
+	Temperatures int    `json:"temperatures"`
+	Schedule     string `json:"schedule"`
+	Chains       int    `json:"chains"`
+	Repeats      int    `json:"repeats"`
+	Sampler      string `json:"sampler"`
+	Seed         uint64 `json:"seed"`
+	RAISE        int    `json:"raise_examples"`
+	Reverse      int    `json:"reverse_buffer_chains"`
+}
+
+type splitResult struct {
+	Split         string  `json:"split"`
+	N             int     `json:"n"`
+	MeanF         float64 `json:"mean_f"`
+	LogLikelihood float64 `json:"log_likelihood"`
+	StdErr        float64 `json:"log_likelihood_stderr"`
+}
+
+// raiseResult is the conservative side of the bracket, on a subset of a
+// split, with AIS's estimate on the same examples for comparison.
+type raiseResult struct {
+	Split            string  `json:"split"`
+	N                int     `json:"n"`
+	LogLikelihood    float64 `json:"log_likelihood"`
+	StdErr           float64 `json:"log_likelihood_stderr"`
+	AISLogLikelihood float64 `json:"ais_log_likelihood_same_examples"`
+	Seconds          float64 `json:"seconds"`
+}
+
+// reverseResult is reverse AIS from the replay buffer: an upper estimate of
+// log Z if the buffer's chains were exact samples of the model.
+type reverseResult struct {
+	Chains  int     `json:"chains"`
+	LogZ    float64 `json:"log_z"`
+	StdErr  float64 `json:"log_z_stderr"`
+	ESS     float64 `json:"weight_ess"`
+	Seconds float64 `json:"seconds"`
+}
+
+// rbmResult holds the two RBM-only checks: the exact log Z when the hidden
+// layer is small enough to sum over, and AIS along the classic
+// weight-annealing path with block Gibbs, which mixes far better per
+// temperature than single-site kernels.
+type rbmResult struct {
+	ExactLogZ  *float64 `json:"exact_log_z,omitempty"`
+	PathLogZ   float64  `json:"weight_path_log_z"`
+	PathStdErr float64  `json:"weight_path_log_z_stderr"`
+	PathESS    float64  `json:"weight_path_ess"`
+	Seconds    float64  `json:"seconds"`
+}
+
+type evalReport struct {
+	Checkpoint      string         `json:"checkpoint"`
+	Model           string         `json:"model"`
+	Dataset         string         `json:"dataset,omitempty"`
+	Settings        evalSettings   `json:"settings"`
+	LogZ            float64        `json:"log_z"`
+	StdErr          float64        `json:"log_z_stderr"`
+	StdErrMethod    string         `json:"log_z_stderr_method"`
+	BootstrapStdErr float64        `json:"log_z_bootstrap_stderr"`
+	RepeatLogZ      []float64      `json:"repeat_log_z"`
+	ESS             float64        `json:"weight_ess"`
+	Weights         int            `json:"weights"`
+	Splits          []splitResult  `json:"splits"`
+	RAISE           *raiseResult   `json:"raise,omitempty"`
+	Reverse         *reverseResult `json:"reverse_buffer,omitempty"`
+	RBM             *rbmResult     `json:"rbm,omitempty"`
+	AISSeconds      float64        `json:"ais_seconds"`
+	Seconds         float64        `json:"seconds"`
+	Evals           int64          `json:"evals"`
+	GradEvals       int64          `json:"grad_evals"`
+	Note            string         `json:"note"`
+}
+
+func runEval(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("eval", "--checkpoint FILE|RUN-FOLDER [flags]", stderr)
+	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its best checkpoint, else its latest)")
+	dataset := fs.String("dataset", "", "data set for the log-likelihoods (default: the checkpoint's)")
+	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache; dynamic_mnist needs none)")
+	splits := fs.String("splits", "valid,test", "comma-separated splits to report log-likelihoods on (train, valid, test), or none")
+	s := evalSettings{}
+	fs.IntVar(&s.Temperatures, "temperatures", 10000, "number of inverse temperatures from 0 to 1 (the paper's final numbers use 300000)")
+	fs.StringVar(&s.Schedule, "schedule", gwg.ScheduleLinear, "spacing of the temperatures: "+strings.Join(gwg.Schedules(), ", "))
+	fs.IntVar(&s.Chains, "chains", 100, "AIS chains per repeat (the paper uses 500)")
+	fs.IntVar(&s.Repeats, "repeats", 3, "independent AIS runs; the standard error comes from their spread (bootstrap over chains for 1)")
+	fs.StringVar(&s.Sampler, "sampler", gwg.DefaultAISSampler, "transition kernel, one step per temperature")
+	fs.Uint64Var(&s.Seed, "seed", 1, "random seed")
+	fs.IntVar(&s.RAISE, "raise", 0, "run RAISE (reverse annealing from data, a conservative log-likelihood) on this many examples of the last split; 0 = off")
+	fs.IntVar(&s.Reverse, "reverse-buffer", 0, "run reverse AIS from this many replay-buffer chains (an upper estimate of log Z if they were exact samples); 0 = off")
+	rbmCheck := fs.Bool("rbm-check", true, "for an RBM, also report the exact log Z (hidden layer of at most 20 units) and AIS along the classic weight-annealing path")
+	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	splitNames, err := parseEvalSplits(*splits)
+	switch {
+	case err != nil:
+		return err
+	case fs.NArg() > 0:
+		return usageError("unexpected argument %q", fs.Arg(0))
+	case *path == "":
+		return usageError("--checkpoint is required")
+	case s.Temperatures < 2 || s.Chains < 1 || s.Repeats < 1:
+		return usageError("--temperatures %d, --chains %d, --repeats %d: want at least 2, 1 and 1", s.Temperatures, s.Chains, s.Repeats)
+	case s.RAISE < 0 || s.Reverse < 0:
+		return usageError("--raise and --reverse-buffer must not be negative")
+	case s.RAISE > 0 && len(splitNames) == 0:
+		return usageError("--raise needs a split (--splits)")
+	}
+	t0 := time.Now()
+	file, err := resolveCheckpoint(*path)
+	if err != nil {
+		return err
+	}
+	c, err := ckpt.Load(file)
+	if err != nil {
+		return err
+	}
+	model, err := train.LoadModel(c)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	rep := &evalReport{Checkpoint: file, Model: evalModelName(c), Settings: s, Note: flatteryNote}
+	data, err := loadEvalSplits(model.Domain(), c, *dataset, *dataDir, splitNames, rep)
+	if err != nil {
+		return err
+	}
+
+	rng := rand.New(rand.NewPCG(s.Seed, 0))
+	tAIS := time.Now()
+	opts := gwg.AISOptions{Temperatures: s.Temperatures, Chains: s.Chains, Repeats: s.Repeats, Schedule: s.Schedule, Sampler: s.Sampler}
+	opts.Progress = evalProgress(stderr, *quiet, "AIS")
+	res, err := gwg.AIS(model, base, opts, rng)
+	if err != nil {
+		return err
+	}
+	rep.AISSeconds = time.Since(tAIS).Seconds()
+	rep.LogZ, rep.StdErr, rep.StdErrMethod, rep.BootstrapStdErr = res.LogZ, res.StdErr, res.StdErrMethod, res.BootstrapStdErr
+	rep.RepeatLogZ, rep.ESS, rep.Weights = res.RepeatLogZ, res.ESS, len(res.LogW)
+	rep.Evals, rep.GradEvals = res.Evals, res.GradEvals
+	for i, sp := range data {
+		meanF, err := gwg.MeanLogProb(model, sp.Images, 500)
+		if err != nil {
+			return fmt.Errorf("%s split: %w", sp.Name, err)
+		}
+		rep.Splits[i].MeanF, rep.Splits[i].LogLikelihood, rep.Splits[i].StdErr = meanF, res.LogLikelihood(meanF), res.StdErr
+	}
+
+	if s.RAISE > 0 {
+		sp := data[len(data)-1]
+		x := evalSubset(sp, s.RAISE, rng)
+		opts.Repeats, opts.Progress = 1, evalProgress(stderr, *quiet, "RAISE")
+		t1 := time.Now()
+		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
+		if err != nil {
+			return fmt.Errorf("RAISE: %w", err)
+		}
+		var sum float64
+		for _, f := range r.F {
+			sum += f
+		}
+		rep.RAISE = &raiseResult{Split: sp.Name, N: len(r.F), LogLikelihood: r.LogLikelihood, StdErr: r.LLStdErr,
+			AISLogLikelihood: res.LogLikelihood(sum / float64(len(r.F))), Seconds: time.Since(t1).Seconds()}
+		rep.Evals += r.Evals
+		rep.GradEvals += r.GradEvals
+	}
+	if s.Reverse > 0 {
+		x, err := train.StartChains(c, s.Reverse, train.StartBuffer, rng)
+		if err != nil {
+			return err
+		}
+		opts.Repeats, opts.Progress = 1, evalProgress(stderr, *quiet, "reverse")
+		t1 := time.Now()
+		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
+		if err != nil {
+			return fmt.Errorf("reverse AIS: %w", err)
+		}
+		rep.Reverse = &reverseResult{Chains: s.Reverse, LogZ: r.LogZ, StdErr: r.LogZStdErr, ESS: r.ESS, Seconds: time.Since(t1).Seconds()}
+		rep.Evals += r.Evals
+		rep.GradEvals += r.GradEvals
+	}
+	if rbm, ok := model.(*ebm.RBM); ok && *rbmCheck {
+		opts.Repeats, opts.Progress = s.Repeats, evalProgress(stderr, *quiet, "RBM path")
+		t1 := time.Now()
+		r, err := gwg.RBMAIS(rbm, evalBaseMean(c), opts, rng)
+		if err != nil {
+			return err
+		}
+		rep.RBM = &rbmResult{PathLogZ: r.LogZ, PathStdErr: r.StdErr, PathESS: r.ESS}
+		if rbm.H <= ebm.MaxExactHidden {
+			z, err := rbm.LogZ()
+			if err != nil {
+				return err
+			}
+			rep.RBM.ExactLogZ = &z
+		}
+		rep.RBM.Seconds = time.Since(t1).Seconds()
+	}
+	rep.Seconds = time.Since(t0).Seconds()
+
+	if *jsonPath != "" {
+		if err := writeEvalJSON(*jsonPath, rep); err != nil {
+			return err
+		}
+	}
+	return rep.print(stdout)
+}
+
+// parseEvalSplits reads the --splits list.
+func parseEvalSplits(list string) ([]string, error) {
+	if list == "" || list == "none" {
+		return nil, nil
+	}
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		switch n = strings.TrimSpace(n); n {
+		case "train", "valid", "test":
+			out = append(out, n)
+		default:
+			return nil, usageError("--splits: unknown split %q (want train, valid, test or none)", n)
+		}
+	}
+	return out, nil
+}
+
+// resolveCheckpoint resolves a run folder to its best checkpoint, or its latest
+// when it has no best yet; a file is returned as it is.
+func resolveCheckpoint(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return path, nil
+	}
+	best := filepath.Join(path, train.BestName)
+	if _, err := os.Stat(best); err == nil {
+		return best, nil
+	}
+	latest, err := train.Latest(path)
+	if err != nil {
+		return "", err
+	}
+	if latest == "" {
+		return "", fmt.Errorf("%s holds no checkpoint", path)
+	}
+	return latest, nil
+}
+
+// evalBaseMean is the AIS base of a checkpoint: the deep model's own base, so
+// that only the network term is annealed, or for other models the stored
+// initial mean of the chains; nil (uniform) when there is none.
+func evalBaseMean(c *ckpt.Checkpoint) []float32 {
+	if len(c.BaseMean) == 0 {
+		return nil
+	}
+	return c.BaseMean
+}
+
+func evalModelName(c *ckpt.Checkpoint) string {
+	if c.Model.Arch != "" {
+		return c.Model.Kind + " " + c.Model.Arch
+	}
+	return c.Model.Kind
+}
+
+// loadEvalSplits opens the data set and returns the named splits, binary and of
+// the model's width, recording them in rep.
+func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, names []string, rep *evalReport) ([]*datasets.Split, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	if name == "" {
+		name = c.Dataset
+	}
+	if name == "" {
+		return nil, usageError("the checkpoint names no data set: give --dataset or --splits none")
+	}
+	set, err := datasets.Open(name, datasets.DataDir(dataDir))
+	if err != nil {
+		return nil, err
+	}
+	if datasets.Dim != dom.Width() {
+		return nil, fmt.Errorf("the model has %d values per state, %s images %d", dom.Width(), name, datasets.Dim)
+	}
+	rep.Dataset = name
+	var out []*datasets.Split
+	for _, n := range names {
+		sp, err := set.Split(n)
+		if err != nil {
+			return nil, err
+		}
+		if sp.Dynamic {
+			sp = sp.Binarized(rand.New(rand.NewPCG(evalTrainSeed, 0)))
+		}
+		out = append(out, sp)
+		rep.Splits = append(rep.Splits, splitResult{Split: n, N: sp.N})
+	}
+	return out, nil
+}
+
+// evalSubset returns n distinct random images of sp (all of them if it has
+// fewer).
+func evalSubset(sp *datasets.Split, n int, rng *rand.Rand) []float32 {
+	n = min(n, sp.N)
+	idx := rng.Perm(sp.N)[:n]
+	x := make([]float32, n*datasets.Dim)
+	sp.Batch(x, idx, nil)
+	return x
+}
+
+// evalProgress returns an AIS progress callback drawing a bar with an ETA on w,
+// or nil when quiet.
+func evalProgress(w io.Writer, quiet bool, what string) func(done, total int) {
+	if quiet {
+		return nil
+	}
+	var bar *progressbar.ProgressBar
+	return func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total,
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(what),
+				progressbar.OptionSetItsString("temperatures"),
+				progressbar.OptionShowCount(),
+				progressbar.OptionShowIts(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(200*time.Millisecond),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+		}
+		_ = bar.Set(done) // a bar that cannot draw must not stop the run
+	}
+}
+
+func writeEvalJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+func (r *evalReport) print(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	s := r.Settings
+	fmt.Fprintf(tw, "checkpoint\t%s (%s)\n", r.Checkpoint, r.Model)
+	fmt.Fprintf(tw, "AIS\t%d temperatures (%s), %d chains × %d repeats, sampler %s, seed %d\n",
+		s.Temperatures, s.Schedule, s.Chains, s.Repeats, s.Sampler, s.Seed)
+	fmt.Fprintf(tw, "log Ẑ\t%.3f ± %.3f (se from %s; bootstrap %.3f)\n", r.LogZ, r.StdErr, r.StdErrMethod, r.BootstrapStdErr)
+	fmt.Fprintf(tw, "weight ESS\t%.1f of %d\n", r.ESS, r.Weights)
+	if len(r.Splits) > 0 {
+		fmt.Fprintf(tw, "\nsplit (%s)\timages\tmean f\tlog-likelihood\n", r.Dataset)
+		for _, sp := range r.Splits {
+			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f ± %.3f\n", sp.Split, sp.N, sp.MeanF, sp.LogLikelihood, sp.StdErr)
+		}
+		fmt.Fprintln(tw)
+	}
+	if q := r.RAISE; q != nil {
+		fmt.Fprintf(tw, "RAISE\t%s, %d examples: log-likelihood ≥ %.3f ± %.3f over examples (AIS on the same examples: %.3f)\n",
+			q.Split, q.N, q.LogLikelihood, q.StdErr, q.AISLogLikelihood)
+	}
+	if q := r.Reverse; q != nil {
+		fmt.Fprintf(tw, "reverse AIS\t%d buffer chains: log Z ≈ %.3f ± %.3f (ESS %.1f; an upper estimate only if the buffer is at equilibrium)\n",
+			q.Chains, q.LogZ, q.StdErr, q.ESS)
+	}
+	if q := r.RBM; q != nil {
+		fmt.Fprintf(tw, "RBM path\tlog Ẑ %.3f ± %.3f (ESS %.1f), annealing the weights with block Gibbs\n", q.PathLogZ, q.PathStdErr, q.PathESS)
+		if q.ExactLogZ != nil {
+			fmt.Fprintf(tw, "exact log Z\t%.3f (summed over the hidden units)\n", *q.ExactLogZ)
+		}
+	}
+	fmt.Fprintf(tw, "time\t%s (AIS %s), %d evaluations of f, %d of f and ∇f\n",
+		roundSeconds(r.Seconds), roundSeconds(r.AISSeconds), r.Evals, r.GradEvals)
+	fmt.Fprintf(tw, "note\t%s\n", r.Note)
+	return tw.Flush()
+}
+
+func roundSeconds(sec float64) string {
+	return time.Duration(sec * float64(time.Second)).Round(time.Millisecond).String()
+}
