@@ -105,13 +105,7 @@ func (m *RBM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 		for i, v := range x[c*d : (c+1)*d] {
 			s += float64(v) * float64(m.Bv[i])
 		}
-		row := act[c*h : (c+1)*h]
-		for j, a := range row {
-			sp, sig := softplusSigmoid(float64(a))
-			s += sp
-			row[j] = float32(sig)
-		}
-		f[c] = s
+		f[c] = s + softplusRow(act[c*h:(c+1)*h])
 	}
 	if grad == nil {
 		return nil
@@ -333,10 +327,7 @@ func (m *RBM) LogZ() (float64, error) {
 	// Streaming log-sum-exp: acc = Σ exp(term − top).
 	top, acc := math.Inf(-1), 0.0
 	for k := 0; ; k++ {
-		term := bh
-		for _, ai := range a {
-			term += softplus(ai)
-		}
+		term := bh + softplusSum(a)
 		if term > top {
 			acc = acc*math.Exp(top-term) + 1
 			top = term
@@ -418,14 +409,47 @@ func (m *RBM) general(data []float32, rows, cols int) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
 }
 
-// softplusSigmoid returns softplus(a) and σ(a) from one exponential.
-func softplusSigmoid(a float64) (sp, sig float64) {
-	e := math.Exp(-math.Abs(a))
-	sp = max(a, 0) + math.Log1p(e)
-	if a >= 0 {
-		return sp, 1 / (1 + e)
+// softplusRow replaces each pre-activation a in row by σ(a) and returns
+// Σ softplus(a) in float64. With e = exp(−|a|), softplus(a) = max(a, 0) +
+// log(1 + e) and σ(a) is 1/(1 + e) or e/(1 + e), so one exponential serves
+// both; and Σ log(1 + e) is taken as the log of a product, one logarithm per
+// 512 units (each factor lies in (1, 2], so the product stays below 2⁵¹²).
+// This halves the transcendental work, which rivals the GEMMs for small
+// RBMs; the absolute error stays near 1e-16 per unit.
+func softplusRow(row []float32) float64 {
+	var s float64
+	for j0 := 0; j0 < len(row); j0 += 512 {
+		prod := 1.0
+		for j, a := range row[j0:min(j0+512, len(row))] {
+			a := float64(a)
+			e := math.Exp(-math.Abs(a))
+			s += max(a, 0)
+			prod *= 1 + e
+			if a >= 0 {
+				row[j0+j] = float32(1 / (1 + e))
+			} else {
+				row[j0+j] = float32(e / (1 + e))
+			}
+		}
+		s += math.Log(prod)
 	}
-	return sp, e / (1 + e)
+	return s
+}
+
+// softplusSum is Σ softplus(aᵢ), with the logarithms batched as in
+// softplusRow.
+func softplusSum(a []float64) float64 {
+	var s float64
+	prod := 1.0
+	for i, v := range a {
+		s += max(v, 0)
+		prod *= 1 + math.Exp(-math.Abs(v))
+		if i%512 == 511 {
+			s += math.Log(prod)
+			prod = 1
+		}
+	}
+	return s + math.Log(prod)
 }
 
 func sigmoidInPlace(p []float32) {

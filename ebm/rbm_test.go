@@ -57,6 +57,50 @@ func TestRBMFlipDeltasLargeWeights(t *testing.T) {
 	checkFlipDeltas(t, m, 3, 1e-4, rng)
 }
 
+// TestRBMWide crosses the 512-unit chunks in which the softplus sums take
+// their logarithms: f with 1100 hidden units, log Z with 1100 visible ones.
+func TestRBMWide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	m, err := NewRandomRBM(7, 1100, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randomStates(m.Domain(), 3, false, rng)
+	f := make([]float64, 3)
+	if err := m.LogProb(f, x); err != nil {
+		t.Fatal(err)
+	}
+	for c := range 3 {
+		if want := rbmRef(m)(widen(x[c*7 : (c+1)*7])); !near(f[c], want, 1e-6) {
+			t.Errorf("chain %d: f = %v, want %v", c, f[c], want)
+		}
+	}
+	m, err = NewRandomRBM(1100, 3, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.LogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := make([]float64, 8)
+	for k := range terms {
+		for j := range 3 {
+			terms[k] += float64(k>>j&1) * float64(m.Bh[j])
+		}
+		for i := range m.D {
+			a := float64(m.Bv[i])
+			for j := range 3 {
+				a += float64(k>>j&1) * float64(m.W[j*m.D+i])
+			}
+			terms[k] += math.Log1p(math.Exp(a))
+		}
+	}
+	if want := logSumExp(terms); !near(got, want, 1e-12) {
+		t.Errorf("log Z = %v, want %v", got, want)
+	}
+}
+
 func TestRBMLogZ(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	for _, sz := range []struct{ d, h int }{{1, 1}, {4, 1}, {8, 5}, {10, 9}} {
