@@ -217,53 +217,62 @@ func TestAISCheckDetectsWeightOrderBug(t *testing.T) {
 type hideRetarget struct{ Sampler }
 
 // TestAISRetargetMatchesFreshEvaluation runs AIS's annealer with the cache
-// rewritten in closed form and compares the cache with a fresh evaluation of
-// the tempered model at the same states, at every temperature.
+// rewritten in closed form and compares, at every temperature, the cache of
+// each sampler that implements Retargeter with a fresh evaluation of the
+// tempered model at the same states.
 func TestAISRetargetMatchesFreshEvaluation(t *testing.T) {
 	tc := aisTargets(t)[0]
-	rng := rand.New(rand.NewPCG(9, 10))
-	opts, err := AISOptions{Temperatures: 3000, Chains: 8}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"gwg", "gwg-3", "dula", "dmala"} {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(9, 10))
+			opts, err := AISOptions{Temperatures: 3000, Chains: 8, Sampler: name}.withDefaults()
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := newAnnealer(tc.model, tc.base, opts, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.rt == nil {
+				t.Fatalf("%s does not implement Retargeter", name)
+			}
+			betas, err := Betas(ScheduleLinear, opts.Temperatures)
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := make([]float32, opts.Chains*tc.model.Domain().Width())
+			if err := tc.base.Sample(start, rng); err != nil {
+				t.Fatal(err)
+			}
+			f := make([]float64, opts.Chains)
+			grad := make([]float32, len(start))
+			var worstF, worstG float64
+			compare := func(x []float32, cf []float64, cg []float32) error {
+				if err := a.path.LogProbGrad(f, grad, x); err != nil {
+					return err
+				}
+				for c := range f {
+					worstF = max(worstF, math.Abs(f[c]-cf[c]))
+				}
+				for k := range grad {
+					worstG = max(worstG, math.Abs(float64(grad[k]-cg[k])))
+				}
+				return nil
+			}
+			check := func(int) {
+				if err := a.rt.Retarget(compare); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := a.run(betas, start, false, true, check); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("largest deviation of the retargeted cache: f %.3g, ∇f %.3g", worstF, worstG)
+			if worstF > 1e-9 || worstG > 1e-4 {
+				t.Errorf("retargeted cache drifted from a fresh evaluation: f by %.3g, ∇f by %.3g", worstF, worstG)
+			}
+		})
 	}
-	a, err := newAnnealer(tc.model, tc.base, opts, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.rt == nil {
-		t.Fatal("the gwg sampler does not implement Retargeter")
-	}
-	betas, err := Betas(ScheduleLinear, opts.Temperatures)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := make([]float32, opts.Chains*tc.model.Domain().Width())
-	if err := tc.base.Sample(start, rng); err != nil {
-		t.Fatal(err)
-	}
-	gs := a.s.(*gwgSampler)
-	f := make([]float64, opts.Chains)
-	grad := make([]float32, len(start))
-	var worstF, worstG float64
-	check := func(int) {
-		if err := a.path.LogProbGrad(f, grad, gs.cur.x); err != nil {
-			t.Fatal(err)
-		}
-		for c := range f {
-			worstF = max(worstF, math.Abs(f[c]-gs.cur.f[c]))
-		}
-		for k := range grad {
-			worstG = max(worstG, math.Abs(float64(grad[k]-gs.cur.g[k])))
-		}
-	}
-	if err := a.run(betas, start, false, true, check); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("largest deviation of the retargeted cache: f %.3g, ∇f %.3g", worstF, worstG)
-	if worstF > 1e-9 || worstG > 1e-4 {
-		t.Errorf("retargeted cache drifted from a fresh evaluation: f by %.3g, ∇f by %.3g", worstF, worstG)
-	}
-
 }
 
 // TestAISWithoutRetarget runs the general path, a fresh Init per temperature,
