@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"image"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -34,10 +33,9 @@ const (
 
 var omniglotFiles = []string{"images_background.npz", "images_evaluation.npz"}
 
-// omniScaler downscales 105×105 to 28×28. Catmull-Rom widens its kernel by
-// the scale factor when shrinking, so it averages (antialiases) rather than
-// samples. A Scaler is safe for concurrent use.
-var omniScaler = draw.CatmullRom.NewScaler(Side, Side, omniSide, omniSide)
+// omniShrink downscales 105×105 to 28×28 with Catmull-Rom, which, widened
+// by the scale factor, averages (antialiases) rather than samples.
+var omniShrink = newResampler(draw.CatmullRom, Side, omniSide)
 
 // openOmniglot loads the two .npz files from dir. chars gives the required
 // character count of each file (0: any). Images are ordered by character (in
@@ -163,25 +161,21 @@ func downscaleOmniglot(r io.Reader, out []float32, chars int) error {
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			src := image.NewGray(image.Rect(0, 0, omniSide, omniSide))
-			dst := image.NewRGBA(image.Rect(0, 0, Side, Side))
+			ink := make([]byte, omniPixels)
+			tmp := make([]float32, omniSide*Side)
 			for j := range jobs {
 				for d := range omniDrawers {
-					// Paper (true) becomes 0 and ink 255, so ink = 1 after
-					// scaling. Like NumPy, any nonzero byte is true: these
-					// files, made from PIL bitmaps, store true as 0xff.
+					// Paper (true) becomes 0 and ink 1. Like NumPy, any
+					// nonzero byte is true: these files, made from PIL
+					// bitmaps, store true as 0xff.
 					for k, v := range j.raw[d*omniPixels : (d+1)*omniPixels] {
+						ink[k] = 0
 						if v == 0 {
-							src.Pix[k] = 255
-						} else {
-							src.Pix[k] = 0
+							ink[k] = 1
 						}
 					}
-					omniScaler.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
-					o := out[(j.ch*omniDrawers+d)*Dim:]
-					for k := range Dim {
-						o[k] = float32(dst.Pix[4*k]) / 255
-					}
+					i := j.ch*omniDrawers + d
+					omniShrink.scaleMask(out[i*Dim:(i+1)*Dim], ink, tmp)
 				}
 				pool.Put(j.raw)
 			}

@@ -1,0 +1,146 @@
+package datasets
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func graySplit(n int) *Split {
+	s := &Split{Dataset: "test", Name: "train", N: n, Images: make([]float32, n*Dim), Dynamic: true}
+	for k := range s.Images {
+		s.Images[k] = float32(k%Dim) / Dim // pixel j has probability j/784
+	}
+	return s
+}
+
+func TestBatchStatic(t *testing.T) {
+	s := &Split{N: 5, Images: testImages(5)}
+	dst := make([]float32, 2*Dim)
+	s.Batch(dst, []int{3, 1}, nil)
+	if !slices.Equal(dst[:Dim], s.Image(3)) || !slices.Equal(dst[Dim:], s.Image(1)) {
+		t.Error("static batch is not a copy of the images")
+	}
+}
+
+func TestBatchDynamic(t *testing.T) {
+	// Each pixel's frequency of ones over many draws must match its gray
+	// value within 5 standard errors.
+	s := graySplit(1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	const draws = 4000
+	ones := make([]int, Dim)
+	dst := make([]float32, Dim)
+	for range draws {
+		s.Batch(dst, []int{0}, rng)
+		for k, v := range dst {
+			if v != 0 && v != 1 {
+				t.Fatalf("value %v not binary", v)
+			}
+			ones[k] += int(v)
+		}
+	}
+	for k, c := range ones {
+		p := float64(s.Images[k])
+		se := math.Sqrt(p*(1-p)/draws) + 1e-9
+		if got := float64(c) / draws; math.Abs(got-p) > 5*se {
+			t.Errorf("pixel %d: frequency %.4f, want %.4f ± %.4f", k, got, p, 5*se)
+		}
+	}
+}
+
+func TestBinarized(t *testing.T) {
+	s := graySplit(3)
+	a := s.Binarized(rand.New(rand.NewPCG(7, 7)))
+	b := s.Binarized(rand.New(rand.NewPCG(7, 7)))
+	if a.Dynamic || !slices.Equal(a.Images, b.Images) {
+		t.Error("Binarized with the same seed must give the same static split")
+	}
+	static := &Split{N: 1, Images: testImages(1)}
+	if static.Binarized(nil) != static {
+		t.Error("Binarized of a static split must return it unchanged")
+	}
+}
+
+func TestMean(t *testing.T) {
+	set := &Set{Train: &Split{N: 2, Images: append(testImages(1), make([]float32, Dim)...)}}
+	m := set.Mean()
+	for k, v := range testImages(1) {
+		if m[k] != v/2 {
+			t.Fatalf("mean[%d] = %v, want %v", k, m[k], v/2)
+		}
+	}
+}
+
+func TestBatcher(t *testing.T) {
+	s := &Split{N: 10, Images: make([]float32, 10*Dim)}
+	for i := range 10 {
+		s.Image(i)[0] = float32(i)
+	}
+	b, err := NewBatcher(s, 3, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.PerEpoch() != 3 {
+		t.Errorf("PerEpoch = %d, want 3", b.PerEpoch())
+	}
+	dst := make([]float32, 3*Dim)
+	for epoch := 1; epoch <= 3; epoch++ {
+		seen := map[int]bool{}
+		for range b.PerEpoch() {
+			idx := b.Next(dst)
+			if b.Epoch() != epoch {
+				t.Fatalf("Epoch = %d, want %d", b.Epoch(), epoch)
+			}
+			for k, i := range idx {
+				if seen[i] {
+					t.Fatalf("image %d twice in epoch %d", i, epoch)
+				}
+				seen[i] = true
+				if dst[k*Dim] != float32(i) {
+					t.Fatalf("batch slot %d holds image %v, want %d", k, dst[k*Dim], i)
+				}
+			}
+		}
+		if len(seen) != 9 {
+			t.Errorf("epoch %d saw %d images, want 9", epoch, len(seen))
+		}
+	}
+	for _, size := range []int{0, 11} {
+		if _, err := NewBatcher(s, size, nil); err == nil {
+			t.Errorf("batch size %d accepted", size)
+		}
+	}
+}
+
+func ExampleBatcher() {
+	// A split of 100 gray images, drawn in batches of 32 with dynamic
+	// binarisation; the last 4 images of each epoch's permutation are dropped.
+	s := graySplit(100)
+	b, err := NewBatcher(s, 32, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
+	x := make([]float32, 32*Dim)
+	for range 2 * b.PerEpoch() {
+		b.Next(x)
+	}
+	fmt.Println(b.PerEpoch(), "batches per epoch; epoch", b.Epoch())
+	// Output: 3 batches per epoch; epoch 2
+}
+
+func BenchmarkBatchDynamic(b *testing.B) {
+	s := graySplit(100)
+	rng := rand.New(rand.NewPCG(1, 2))
+	idx := make([]int, 100)
+	for i := range idx {
+		idx[i] = i
+	}
+	dst := make([]float32, 100*Dim)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Batch(dst, idx, rng)
+	}
+}
