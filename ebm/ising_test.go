@@ -189,3 +189,24 @@ func BenchmarkIsingFlipDeltas(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkIsingSiteDeltas is the cost of one single-site Gibbs update of
+// 100 chains: O(degree) per chain, independent of L.
+func BenchmarkIsingSiteDeltas(b *testing.B) {
+	for _, l := range []int{10, 40} {
+		b.Run(fmt.Sprintf("L=%d", l), func(b *testing.B) {
+			m, x := benchIsing(b, l)
+			delta := make([]float64, 2*benchChains)
+			sites := make([]int, benchChains)
+			for c := range sites {
+				sites[c] = (c * 7919) % (l * l)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.SiteDeltas(delta, x, sites); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -128,18 +128,19 @@ func (m *Potts) SiteDeltas(delta []float64, x []float32, sites []int) error {
 
 // siteGrad sets m.y to the pairwise part of ∇ₓᵢ f, 2σ(2yᵢ − (1ᵀyᵢ)1).
 func (m *Potts) siteGrad(i int, x []float32) {
-	k := m.k
-	clear(m.y)
+	k, y := m.k, m.y
+	clear(y)
 	var total float64
 	nbr, w := m.g.neighbours(i)
 	for e, j := range nbr {
 		gw := float64(w[e])
 		for a, v := range x[int(j)*k : (int(j)+1)*k] {
-			m.y[a] += gw * float64(v)
+			y[a] += gw * float64(v)
 			total += gw * float64(v)
 		}
 	}
-	for a, y := range m.y {
-		m.y[a] = 2 * m.sigma * (2*y - total)
+	scale := 2 * m.sigma
+	for a, v := range y {
+		y[a] = scale * (2*v - total)
 	}
 }
