@@ -100,6 +100,17 @@ func (e *Exact) State(x []float32, k int) {
 	}
 }
 
+// States returns a new slice holding every state in order, Len() rows of
+// Domain().Width() values: a batch that the model's own methods accept.
+func (e *Exact) States() []float32 {
+	w := e.dom.Width()
+	x := make([]float32, e.Len()*w)
+	for k := range e.Len() {
+		e.State(x[k*w:(k+1)*w], k)
+	}
+	return x
+}
+
 // Index returns the number of the state x; it is the inverse of State.
 func (e *Exact) Index(x []float32) (int, error) {
 	d := e.dom

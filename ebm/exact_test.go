@@ -23,9 +23,13 @@ func TestExactStateIndexRoundTrip(t *testing.T) {
 				t.Fatalf("Len = %d, want %d", e.Len(), want)
 			}
 			x := make([]float32, dom.Width())
+			all := e.States()
 			seen := make(map[string]bool)
 			for k := range e.Len() {
 				e.State(x, k)
+				if fmt.Sprint(x) != fmt.Sprint(all[k*len(x):(k+1)*len(x)]) {
+					t.Fatalf("States row %d = %v, State = %v", k, all[k*len(x):(k+1)*len(x)], x)
+				}
 				got, err := e.Index(x)
 				if err != nil || got != k {
 					t.Fatalf("Index(State(%d)) = %d, %v", k, got, err)
