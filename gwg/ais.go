@@ -24,7 +24,9 @@ type AISOptions struct {
 	Schedule string
 	// Sampler names the transition kernel, one step per temperature, made by
 	// New with SamplerOptions; default "gwg", as the literature uses for
-	// every model.
+	// every model. The estimate is unbiased only if every step leaves its
+	// temperature's distribution invariant: Metropolis–Hastings and Gibbs
+	// kernels do, dula (Langevin without the MH correction) does not.
 	Sampler        string
 	SamplerOptions Options
 	// Bootstrap is the number of resamples of the chains' weights behind
@@ -32,7 +34,7 @@ type AISOptions struct {
 	Bootstrap int
 	// Progress, when set, is called after every transition with the number
 	// of temperature steps done and the total, summed over repeats.
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Defaults of AISOptions.
