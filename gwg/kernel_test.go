@@ -341,30 +341,6 @@ func TestLogUnionProb(t *testing.T) {
 	}
 }
 
-func ExampleNew() {
-	m, _ := ebm.NewRandomBoltzmann(10, 0.5, rand.New(rand.NewPCG(1, 2)))
-	s, err := New("gwg", m, Options{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	x := make([]float32, 4*10) // four chains, all sites 0
-	if err := s.Init(x); err != nil {
-		fmt.Println(err)
-		return
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	for range 100 {
-		if err := s.Step(rng); err != nil {
-			fmt.Println(err)
-			return
-		}
-	}
-	st := s.Stats()
-	fmt.Println(st.Steps, st.Transitions, st.GradEvals)
-	// Output: 100 400 404
-}
-
 // langevinKernel builds the transition matrix of dula or dmala: every set of
 // flipped sites is a move.
 func langevinKernel(t *testing.T, s *langevinSampler, ex *ebm.Exact) kernel {
