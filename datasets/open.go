@@ -43,7 +43,7 @@ var datasetList = []dataset{
 		folder: "caltech101_silhouettes",
 		files:  []string{caltechSplitFile, caltechAllFile},
 		sizes:  caltechSizes,
-		about:  "Caltech-101 Silhouettes 28×28 (Marlin et al. 2010); canonical split from " + caltechSplitFile + ", else a seeded split of " + caltechAllFile,
+		about:  "Caltech-101 Silhouettes 28×28 (Marlin et al. 2010), object = 1",
 	},
 }
 
@@ -136,6 +136,7 @@ type Info struct {
 	Sizes [3]int // images in train, valid, test
 	Dir   string
 	Files []File
+	Note  string // how the files present will be read, where it matters
 	// Ready reports whether Open can find every file it needs (it does not
 	// check their contents).
 	Ready bool
@@ -166,6 +167,12 @@ func Describe(name, dataDir string) (Info, error) {
 	}
 	if name == "caltech" {
 		info.Ready = anyPresent // either file will do
+		switch {
+		case info.Files[0].Present:
+			info.Note = "the canonical split of " + caltechSplitFile
+		case info.Files[1].Present:
+			info.Note = "a seeded split of " + caltechAllFile + ", not the canonical split (download the canonical one with gwg data download --dataset caltech)"
+		}
 	}
 	return info, nil
 }
