@@ -78,6 +78,7 @@ func TestOmniglotNPZErrors(t *testing.T) {
 		{"not npy", map[string][]byte{"images.npy": images, "labels.npy": []byte("hello, world")}, "bad magic"},
 		{"no newline", map[string][]byte{"images.npy": images, "labels.npy": []byte("\x93NUMPY\x01\x00\x04\x00{}  ")}, "newline"},
 		{"malformed", map[string][]byte{"images.npy": images, "labels.npy": []byte("\x93NUMPY\x01\x00\x04\x00{}}\n")}, "header"},
+		{"npyio panic", map[string][]byte{"images.npy": images, "labels.npy": rawNPY("{'descr': '<i8', 'fortran_order': False, 'shape': (}\n")}, "malformed header"},
 		{"version", map[string][]byte{"images.npy": images, "labels.npy": []byte("\x93NUMPY\x09\x00\x04\x00{}}\n")}, "version 9"},
 	}
 	dir := t.TempDir()
@@ -123,11 +124,19 @@ func storedNPZ(images, labels []byte) []byte {
 	return out
 }
 
+// rawNPY frames a literal .npy header (version 1.0) without data.
+func rawNPY(header string) []byte {
+	b := []byte("\x93NUMPY\x01\x00\x00\x00")
+	binary.LittleEndian.PutUint16(b[8:], uint16(len(header)))
+	return append(b, header...)
+}
+
 func FuzzOmniglotNPZ(f *testing.F) {
 	images, labels := omniglotArrays(1)
 	f.Add(npzBytes(map[string][]byte{"images.npy": images, "labels.npy": labels}))
 	f.Add(npzBytes(map[string][]byte{"images.npy": npyBytes("|b1", false, []int{0, 20, 105, 105}, nil), "labels.npy": npyBytes("<i8", false, []int{0, 20}, nil)}))
 	f.Add(npzBytes(map[string][]byte{"images.npy": []byte("\x93NUMPY\x01\x00\x04\x00{}}\n"), "labels.npy": labels}))
+	f.Add(npzBytes(map[string][]byte{"images.npy": images, "labels.npy": rawNPY("{'descr': '<i8', 'fortran_order': False, 'shape': (}\n")}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		imgs, chars, err := parseOmniglotNPZ(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
