@@ -47,7 +47,8 @@ var palette = []color.RGBA{
 }
 
 // Lines draws the series as a line chart and writes it to path as a
-// Width×Height PNG. Series of at most 25 points get a dot at every point.
+// Width×Height PNG. Solid series of at most 25 points get a dot at every
+// point.
 // Points with a non-finite coordinate (log of zero, a
 // diverged loss) are left out rather than failing the whole figure.
 func Lines(path, title, xlabel, ylabel string, series ...Series) error {
@@ -88,7 +89,7 @@ func Lines(path, title, xlabel, ylabel string, series ...Series) error {
 		}
 		p.Add(l)
 		thumbs := []plot.Thumbnailer{l}
-		if len(pts) <= markMax {
+		if len(pts) <= markMax && !s.Dashed {
 			sc, err := plotter.NewScatter(pts)
 			if err != nil {
 				return fmt.Errorf("charts: series %q: %w", s.Name, err)
