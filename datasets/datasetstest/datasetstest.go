@@ -5,17 +5,21 @@ package datasetstest
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/gwg-go/gwg/datasets"
 )
 
-// DataDir returns $GWG_DATA_DIR. If it is unset or not a directory, the test
-// is skipped with a message saying how to run it, or fails if CI=true.
+// DataDir returns $GWG_DATA_DIR. A relative path is taken relative to the
+// module root (the folder of go.mod), where "go test ./..." is run from,
+// because go test runs each package's tests in the package's own folder. If
+// the variable is unset or not a directory, the test is skipped with a
+// message saying how to run it, or fails if CI=true.
 func DataDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("GWG_DATA_DIR")
+	dir := fromModuleRoot(os.Getenv("GWG_DATA_DIR"))
 	msg := ""
 	if dir == "" {
 		msg = "GWG_DATA_DIR is not set"
@@ -29,6 +33,26 @@ func DataDir(t testing.TB) string {
 		t.Skipf("%s: skipping the real-data test (set it to the data directory, e.g. ../shared/data, to run it)", msg)
 	}
 	return dir
+}
+
+// fromModuleRoot joins a relative path to the nearest folder above the
+// working directory that holds go.mod.
+func fromModuleRoot(dir string) string {
+	if dir == "" || filepath.IsAbs(dir) {
+		return dir
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return filepath.Join(d, dir)
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
 }
 
 var (

@@ -22,6 +22,7 @@ func TestMissingDataDir(t *testing.T) {
 		{"false", t.TempDir() + "/absent", false, "is not a directory"},
 		{"true", "", true, "in CI the real-data tests must run"},
 		{"true", t.TempDir(), false, "PASS"},
+		{"true", "datasets", false, "PASS"}, // relative to the module root, not to this folder
 	} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperDataDir$", "-test.v")
 		cmd.Env = append(os.Environ(), "GWG_HELPER=1", "CI="+tc.ci, "GWG_DATA_DIR="+tc.dir)
