@@ -20,6 +20,8 @@ type Job struct {
 	Data    *datasets.Set
 	Dir     string
 	Note    string // stored in every checkpoint, by convention the command line
+
+	ema *ebm.Deep // a second model holding the EMA weights, made on first use
 }
 
 // LatestSnapshot reads the newest checkpoint in dir. It returns a nil
@@ -79,21 +81,69 @@ func (j *Job) Save(path string, s *Snapshot) error {
 	return ckpt.Save(path, c)
 }
 
-// Run trains into the job's folder; o.Dir and o.Save are filled in.
+// Run trains into the job's folder; o.Dir and o.Save are filled in, and
+// o.Validate, unless set, estimates the validation log-likelihood by AIS.
 func (j *Job) Run(ctx context.Context, o RunOptions) error {
 	o.Dir, o.Save = j.Dir, j.Save
+	if o.Validate == nil {
+		o.Validate = j.ValidLogLik
+	}
 	return j.Trainer.Run(ctx, o)
 }
+
+// emaModel returns a model holding the current EMA weights.
+func (j *Job) emaModel() (*ebm.Deep, error) {
+	if j.ema == nil {
+		cfg := j.Trainer.Config()
+		m, err := NewDeep(cfg.Model, j.Data.Mean(), cfg.Seed)
+		if err != nil {
+			return nil, err
+		}
+		j.ema = m
+	}
+	if err := j.Trainer.EMA().CopyTo(j.ema.Params()); err != nil {
+		return nil, err
+	}
+	return j.ema, nil
+}
+
+// ValidLogLik estimates the mean log-likelihood of the validation split
+// under the EMA weights: mean f minus an AIS estimate of log Z with
+// Config.ValidAISSteps temperatures and Config.ValidAISChains chains, as the
+// paper selects its models. Its random source depends on the seed and the
+// iteration only, so validating does not disturb the training stream.
+func (j *Job) ValidLogLik(t *Trainer) (float64, error) {
+	cfg := t.Config()
+	m, err := j.emaModel()
+	if err != nil {
+		return 0, err
+	}
+	base, err := gwg.NewBase(m.Domain(), m.Mu())
+	if err != nil {
+		return 0, err
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, validStream^uint64(t.Iter())))
+	res, err := gwg.AIS(m, base, gwg.AISOptions{Temperatures: cfg.ValidAISSteps, Chains: cfg.ValidAISChains,
+		Sampler: cfg.Sampler, Bootstrap: -1}, rng)
+	if err != nil {
+		return 0, err
+	}
+	meanF, err := gwg.MeanLogProb(m, j.Data.Valid.Images, 500)
+	if err != nil {
+		return 0, err
+	}
+	return res.LogLikelihood(meanF), nil
+}
+
+// validStream keeps the validation's random stream apart from training's.
+const validStream = 0x76616c6964 // "valid"
 
 // EMASamples writes a grid of n chains drawn with the EMA weights to path:
 // the first n chains of the buffer advanced by steps more sampler steps.
 func (j *Job) EMASamples(path string, n, steps int) error {
 	cfg := j.Trainer.Config()
-	m, err := NewDeep(cfg.Model, j.Data.Mean(), cfg.Seed)
+	m, err := j.emaModel()
 	if err != nil {
-		return err
-	}
-	if err := j.Trainer.EMA().CopyTo(m.Params()); err != nil {
 		return err
 	}
 	n = min(n, j.Trainer.Buffer().Len())

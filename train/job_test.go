@@ -3,6 +3,8 @@ package train
 import (
 	"context"
 	"errors"
+	"math"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -84,6 +86,37 @@ func TestJobResumesBitExactlyThroughFiles(t *testing.T) {
 	}
 	if !reflect.DeepEqual(m.ExportParams(), sa.EMA) {
 		t.Error("LoadDeep did not load the EMA weights")
+	}
+}
+
+func TestJobValidatesAndKeepsTheBest(t *testing.T) {
+	cfg := tinyDeep()
+	cfg.ValidEvery, cfg.ValidAISSteps, cfg.ValidAISChains = 3, 20, 10
+	dir := t.TempDir()
+	j := runJob(t, cfg, dir, nil)
+	var lls []float64
+	for _, r := range j.Trainer.Metrics() {
+		if !math.IsNaN(r.ValidLL) {
+			lls = append(lls, r.ValidLL)
+		}
+	}
+	if len(lls) != 2 {
+		t.Fatalf("validation log-likelihoods %v, want two", lls)
+	}
+	for _, ll := range lls {
+		// An untrained net on top of the data-mean base: close to the base's
+		// own log-likelihood of binarised MNIST, about −206 nats.
+		if ll > -150 || ll < -300 {
+			t.Errorf("validation log-likelihood %.1f, implausible for a barely trained model", ll)
+		}
+	}
+	best, err := ckpt.Load(filepath.Join(dir, BestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := max(lls[0], lls[1])
+	if best.Train.Best == nil || best.Train.Best.LogLik != want {
+		t.Errorf("best.gwg records %+v, want log-likelihood %v", best.Train.Best, want)
 	}
 }
 
