@@ -44,27 +44,12 @@ func parseAmatMAT(b []byte) ([]float32, int, error) {
 	if cols != Dim {
 		return nil, 0, fmt.Errorf("variable X is %d×%d, want N×%d", n, cols, Dim)
 	}
-	// Column-major: element (i, j) is at linear index j*n + i; pixel j is
-	// already row-major within the image.
-	images := make([]float32, n*Dim)
-	for j := range Dim {
-		for i := range n {
-			v, err := binaryValue(x.at(j*n + i))
-			if err != nil {
-				return nil, 0, fmt.Errorf("variable X, image %d, pixel %d: %w", i, j, err)
-			}
-			images[i*Dim+j] = v
-		}
+	// Pixel j is already row-major within the image.
+	images, err := x.binaryRows(func(j int) int { return j }, false)
+	if err != nil {
+		return nil, 0, err
 	}
 	return images, n, nil
-}
-
-// binaryValue returns v as a float32 if it is exactly 0 or 1.
-func binaryValue(v float64) (float32, error) {
-	if v != 0 && v != 1 {
-		return 0, fmt.Errorf("value %v, want 0 or 1", v)
-	}
-	return float32(v), nil
 }
 
 // parseAmatText reads the text form. Values are separated by spaces or tabs;

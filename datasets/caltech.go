@@ -81,20 +81,8 @@ func caltechImages(x *matArray, want int) ([]float32, error) {
 	if n != want || cols != Dim {
 		return nil, fmt.Errorf("variable %q is %d×%d, want %d×%d", x.name, n, cols, want, Dim)
 	}
-	images := make([]float32, n*Dim)
-	for r := range Side {
-		for c := range Side {
-			j := r + Side*c // column of the variable
-			for i := range n {
-				v, err := binaryValue(x.at(j*n + i))
-				if err != nil {
-					return nil, fmt.Errorf("variable %q, image %d, pixel (%d, %d): %w", x.name, i, r, c, err)
-				}
-				images[i*Dim+r*Side+c] = 1 - v
-			}
-		}
-	}
-	return images, nil
+	// Column r + 28c holds pixel (r, c); the file's 1 is background.
+	return x.binaryRows(func(j int) int { return (j%Side)*Side + j/Side }, true)
 }
 
 func caltechSet(splits [3][]float32) *Set {

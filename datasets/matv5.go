@@ -323,3 +323,50 @@ func (a *matArray) matrix2() (rows, cols int, err error) {
 	}
 	return a.dims[0], a.dims[1], nil
 }
+
+// binaryRows converts the variable, an n×cols matrix of 0/1 values, to a
+// row-major []float32 with row i's column j at i*cols + pos(j), and every
+// value v replaced by 1-v if flip. Any other value is an error.
+func (a *matArray) binaryRows(pos func(j int) int, flip bool) ([]float32, error) {
+	n, cols, err := a.matrix2()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, n*cols)
+	if a.typ == miUINT8 {
+		// The common case, checked in one pass over the bytes.
+		for k, v := range a.data {
+			if v > 1 {
+				return nil, fmt.Errorf("variable %q, row %d, column %d: value %d, want 0 or 1", a.name, k%n, k/n, v)
+			}
+		}
+	}
+	lut := [2]float32{0, 1}
+	if flip {
+		lut = [2]float32{1, 0}
+	}
+	// The data is column-major: go through it in blocks of rows so that the
+	// rows being written stay in cache while the columns are read.
+	const block = 64
+	for i0 := 0; i0 < n; i0 += block {
+		i1 := min(i0+block, n)
+		for j := range cols {
+			p := pos(j)
+			col := j * n
+			if a.typ == miUINT8 {
+				for i, v := range a.data[col+i0 : col+i1] {
+					out[(i0+i)*cols+p] = lut[v]
+				}
+				continue
+			}
+			for i := i0; i < i1; i++ {
+				v := a.at(col + i)
+				if v != 0 && v != 1 {
+					return nil, fmt.Errorf("variable %q, row %d, column %d: value %v, want 0 or 1", a.name, i, j, v)
+				}
+				out[i*cols+p] = lut[int(v)]
+			}
+		}
+	}
+	return out, nil
+}
