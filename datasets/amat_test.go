@@ -1,6 +1,7 @@
 package datasets
 
 import (
+	"math"
 	"bytes"
 	"path/filepath"
 	"slices"
@@ -52,6 +53,7 @@ func TestReadAmatErrors(t *testing.T) {
 		{"wrong count", append(append([]byte{}, line...), line...), "2 images, want 3"},
 		{"corrupt MAT", bad, "checksum"},
 		{"MAT value 2", twos, "value 2, want 0 or 1"},
+		{"MAT double 0.5", makeMAT(binaryLE, matVar{name: "X", class: mxDOUBLE, dims: []int32{1, Dim}, typ: miDOUBLE, data: halves784()}), "value 0.5, want 0 or 1"},
 		{"MAT wrong width", makeMAT(binaryLE, uint8Var("X", 2, 2, []byte{0, 1, 1, 0})), "want N×784"},
 	}
 	for _, tt := range tests {
@@ -105,4 +107,13 @@ func FuzzParseAmatText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// halves784 is 784 little-endian float64 values of 0.5.
+func halves784() []byte {
+	b := make([]byte, 8*Dim)
+	for k := range Dim {
+		binaryLE.PutUint64(b[8*k:], math.Float64bits(0.5))
+	}
+	return b
 }

@@ -12,8 +12,9 @@
 //     value) at every draw; validation is the last 10,000 and test the 10,000
 //     test images, each binarised once with a fixed seed.
 //   - omniglot: the 105×105 images of Lake et al. (2015) from two .npz files,
-//     downscaled to 28×28 with an antialiasing Catmull-Rom filter
-//     (golang.org/x/image/draw). Drawers 1–15 of every character form the
+//     downscaled to 28×28 with the antialiasing Catmull-Rom filter of
+//     golang.org/x/image/draw (its weights, applied by a faster path for
+//     binary images that matches its Scale to 8 bits). Drawers 1–15 of every character form the
 //     training pool, shuffled with a fixed seed, whose last 1,345 images are
 //     the validation split (23,000 / 1,345 remain); drawers 16–20 are the test
 //     split (8,115). Training is dynamic, validation and test are binarised
