@@ -1,8 +1,8 @@
 package datasets
 
 import (
-	"math"
 	"bytes"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
