@@ -11,7 +11,6 @@ import (
 const (
 	caltechSplitFile = "caltech101_silhouettes_28_split1.mat"
 	caltechAllFile   = "caltech101_silhouettes_28.mat"
-	seedCaltechSplit = 0x6777675f6373 // "gwg_cs"
 )
 
 // caltechSizes are the canonical split sizes; our seeded split of the whole

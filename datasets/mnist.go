@@ -22,15 +22,6 @@ const (
 	gomnistVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
-// Seeds of the one-off binarisations of the fixed splits, part of the data
-// protocol: changing them changes every validation and test number.
-const (
-	seedMNISTValid    = 0x6777675f6d76 // "gwg_mv"
-	seedMNISTTest     = 0x6777675f6d74 // "gwg_mt"
-	seedOmniglotValid = 0x6777675f6f76 // "gwg_ov"
-	seedOmniglotTest  = 0x6777675f6f74 // "gwg_ot"
-)
-
 // MNIST sizes: gray training images are split 50,000 / 10,000.
 const (
 	mnistTrain = 60000

@@ -26,9 +26,8 @@ const (
 	omniTrainDrawers = 15
 	omniValid        = 1345
 	// Characters of the background and evaluation files.
-	omniBackground      = 964
-	omniEvaluation      = 659
-	seedOmniglotShuffle = 0x6777675f6f73 // "gwg_os"
+	omniBackground = 964
+	omniEvaluation = 659
 )
 
 var omniglotFiles = []string{"images_background.npz", "images_evaluation.npz"}

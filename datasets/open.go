@@ -8,6 +8,18 @@ import (
 	"path/filepath"
 )
 
+// Seeds of the one-off binarisations, shuffles and splits. They are part of
+// the data protocol: changing one changes every number measured on the
+// splits it makes.
+const (
+	seedMNISTValid      = 0x6777675f6d76 // "gwg_mv"
+	seedMNISTTest       = 0x6777675f6d74 // "gwg_mt"
+	seedOmniglotShuffle = 0x6777675f6f73 // "gwg_os"
+	seedOmniglotValid   = 0x6777675f6f76 // "gwg_ov"
+	seedOmniglotTest    = 0x6777675f6f74 // "gwg_ot"
+	seedCaltechSplit    = 0x6777675f6373 // "gwg_cs"
+)
+
 // dataset describes where one data set's files live and how big it is.
 type dataset struct {
 	name   string
