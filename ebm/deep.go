@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	_ "github.com/gwg-go/gwg/internal/blas" // the BLAS is chosen at build time
 	"github.com/gwg-go/gwg/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"

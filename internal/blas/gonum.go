@@ -1,0 +1,6 @@
+//go:build !openblas
+
+package blas
+
+// Name is the BLAS implementation in use.
+const Name = "gonum"
