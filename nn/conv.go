@@ -84,66 +84,81 @@ func gemm[T float](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, bet
 	}
 }
 
+// span returns the range [lo, hi) of output columns ox whose input column
+// ox·stride − pad + kx lies inside [0, w).
+func span(wo, w, stride, pad, kx int) (lo, hi int) {
+	lo = max(0, (pad-kx+stride-1)/stride)
+	hi = min(wo, (w-1+pad-kx)/stride+1)
+	return lo, max(lo, hi)
+}
+
+// im2colGrain is the number of im2col rows worth a goroutine.
+const im2colGrain = 8
+
 // im2col unrolls samples [b0, b0+bc) of x into col, a [patch, bc·positions]
 // matrix: row (ci, ky, kx), column (sample, oy, ox).
 func im2col[T float](g geom, x []T, b0, bc int, col []T) {
 	p, n := g.positions(), bc*g.positions()
-	for ci := range g.Cin {
-		for ky := range g.K {
-			for kx := range g.K {
-				row := col[((ci*g.K+ky)*g.K+kx)*n:][:n]
-				for bi := range bc {
-					img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
-					r := row[bi*p:][:p]
-					for oy := range g.Ho {
-						out := r[oy*g.Wo:][:g.Wo]
-						iy := oy*g.Stride - g.Pad + ky
-						if iy < 0 || iy >= g.H {
-							clear(out)
-							continue
-						}
-						in := img[iy*g.W:][:g.W]
-						for ox := range out {
-							if ix := ox*g.Stride - g.Pad + kx; ix >= 0 && ix < g.W {
-								out[ox] = in[ix]
-							} else {
-								out[ox] = 0
-							}
-						}
+	parallel(g.patch(), im2colGrain, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
+			row := col[r*n:][:n]
+			x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
+			for bi := range bc {
+				img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+				for oy := range g.Ho {
+					out := row[bi*p+oy*g.Wo:][:g.Wo]
+					iy := oy*g.Stride - g.Pad + ky
+					if iy < 0 || iy >= g.H || x0 == x1 {
+						clear(out)
+						continue
+					}
+					clear(out[:x0])
+					clear(out[x1:])
+					// Input column of output column ox: base + ox·stride.
+					base := iy*g.W - g.Pad + kx
+					if g.Stride == 1 {
+						copy(out[x0:x1], img[base+x0:base+x1])
+						continue
+					}
+					for ox := x0; ox < x1; ox++ {
+						out[ox] = img[base+ox*g.Stride]
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 // col2im is the adjoint of im2col: it adds col back into samples
 // [b0, b0+bc) of dx.
 func col2im[T float](g geom, col []T, b0, bc int, dx []T) {
 	p, n := g.positions(), bc*g.positions()
-	for ci := range g.Cin {
-		for ky := range g.K {
-			for kx := range g.K {
-				row := col[((ci*g.K+ky)*g.K+kx)*n:][:n]
-				for bi := range bc {
-					img := dx[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
-					r := row[bi*p:][:p]
-					for oy := range g.Ho {
-						iy := oy*g.Stride - g.Pad + ky
-						if iy < 0 || iy >= g.H {
-							continue
-						}
-						out := img[iy*g.W:][:g.W]
-						for ox, v := range r[oy*g.Wo:][:g.Wo] {
-							if ix := ox*g.Stride - g.Pad + kx; ix >= 0 && ix < g.W {
-								out[ix] += v
-							}
-						}
+	// Rows of different input channels write to different planes of dx.
+	parallel(g.Cin, max(1, im2colGrain/(g.K*g.K)), func(lo, hi int) {
+		for r := lo * g.K * g.K; r < hi*g.K*g.K; r++ {
+			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
+			row := col[r*n:][:n]
+			x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
+			if x0 == x1 {
+				continue
+			}
+			for bi := range bc {
+				img := dx[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+				for oy := range g.Ho {
+					iy := oy*g.Stride - g.Pad + ky
+					if iy < 0 || iy >= g.H {
+						continue
+					}
+					src := row[bi*p+oy*g.Wo:][x0:x1]
+					out := img[iy*g.W-g.Pad+kx+x0*g.Stride:]
+					for i, v := range src {
+						out[i*g.Stride] += v
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 // gatherGrad copies samples [b0, b0+bc) of dy ([B, Cout, positions]) into

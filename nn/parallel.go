@@ -1,0 +1,23 @@
+package nn
+
+import (
+	"runtime"
+	"sync"
+)
+
+// parallel calls f on consecutive pieces [lo, hi) that cover [0, n),
+// concurrently when there are at least two pieces of grain elements.
+func parallel(n, grain int, f func(lo, hi int)) {
+	pieces := min(runtime.GOMAXPROCS(0), n/grain)
+	if pieces < 2 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 1; i < pieces; i++ {
+		lo, hi := i*n/pieces, (i+1)*n/pieces
+		wg.Go(func() { f(lo, hi) })
+	}
+	f(0, n/pieces)
+	wg.Wait()
+}
