@@ -212,10 +212,9 @@ func (m *RBM) flipDeltasDirect(delta []float64, x, act []float32, n int) {
 }
 
 // SiteDeltas writes f(v with unit sites[c] set to a) − f(v) for a = 0, 1
-// into delta[2c+a]: one GEMM for the pre-activations aⱼ, then
-// (a − vᵢ)bᵥᵢ + Σⱼ softplus(aⱼ + (a − vᵢ)Wⱼᵢ) − softplus(aⱼ), O(H) per chain.
-// The GEMM makes it cost about one LogProb, half of evaluating f at both
-// values.
+// into delta[2c+a]: one GEMM for the pre-activations, then O(H) per chain
+// (see shiftedSoftplus). The GEMM makes it cost about one LogProb, half of
+// evaluating f at both values.
 func (m *RBM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 	if err := m.check(); err != nil {
 		return err
@@ -230,16 +229,37 @@ func (m *RBM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 		v := float64(x[c*d+i])
 		for a := range 2 {
 			step := float64(a) - v
-			s := step * float64(m.Bv[i])
-			if step != 0 {
-				for j, aj := range act[c*h : (c+1)*h] {
-					s += softplus(float64(aj)+step*float64(m.W[j*d+i])) - softplus(float64(aj))
-				}
-			}
-			delta[2*c+a] = s
+			delta[2*c+a] = step*float64(m.Bv[i]) + m.shiftedSoftplus(act[c*h:(c+1)*h], i, step)
 		}
 	}
 	return nil
+}
+
+// shiftedSoftplus is Σⱼ softplus(aⱼ + step·Wⱼᵢ) − softplus(aⱼ) for the
+// pre-activations a of one chain: the log of the product of the ratios
+// 1 + σ(aⱼ)(e^{step·Wⱼᵢ} − 1), two exponentials a term and a logarithm
+// only when the product nears the float64 range. Terms with |step·Wⱼᵢ| >
+// flipFastMaxWeight, where the ratio loses relative precision, are taken as
+// softplus differences.
+func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
+	if step == 0 {
+		return 0
+	}
+	var s float64
+	prod := 1.0
+	for j, a := range act {
+		w := step * float64(m.W[j*m.D+i])
+		if math.Abs(w) > flipFastMaxWeight {
+			s += softplus(float64(a)+w) - softplus(float64(a))
+			continue
+		}
+		prod *= 1 + sigmoid(float64(a))*math.Expm1(w)
+		if prod > 1e200 || prod < 1e-200 {
+			s += math.Log(prod)
+			prod = 1
+		}
+	}
+	return s + math.Log(prod)
 }
 
 // HiddenProbs writes p(hⱼ = 1 | v) = σ((Wv + b_h)ⱼ) into p (n×H) for the

@@ -117,3 +117,24 @@ func BenchmarkRBMBlockGibbs(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRBMSiteDeltas is the model's share of one single-site Gibbs step
+// of 100 chains.
+func BenchmarkRBMSiteDeltas(b *testing.B) {
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			delta := make([]float64, 2*benchChains)
+			sites := make([]int, benchChains)
+			for c := range sites {
+				sites[c] = (c * 7919) % sz.d
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.SiteDeltas(delta, x, sites); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -55,6 +55,18 @@ func TestRBMFlipDeltasLargeWeights(t *testing.T) {
 	}
 	m.W[0] = 700
 	checkFlipDeltas(t, m, 3, 1e-4, rng)
+	checkSiteDeltas(t, m, 3, 1e-4, rng)
+	// Weights around the switch between the two forms, and many units whose
+	// product must be renormalised.
+	m, err = NewRandomRBM(4, 3000, rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range m.W {
+		m.W[k] *= 80
+	}
+	checkFlipDeltas(t, m, 3, 1e-4, rng)
+	checkSiteDeltas(t, m, 3, 1e-4, rng)
 }
 
 // TestRBMWide crosses the 512-unit chunks in which the softplus sums take
