@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	_ "github.com/gwg-go/gwg/internal/blas" // the BLAS is chosen at build time
 	"github.com/gwg-go/gwg/nn"
@@ -19,8 +20,8 @@ import (
 // The net is a Gorgonia graph (package nn); the base term is linear in x and
 // is evaluated directly.
 //
-// Deep keeps two kinds of compiled graphs per batch size, built on first use
-// and sharing the parameter tensors: one for f and ∇ₓf (sampling), one for
+// Deep keeps two kinds of compiled graphs per batch size (for the last few
+// sizes used), built on first use and sharing the parameter tensors: one for f and ∇ₓf (sampling), one for
 // the training loss and ∇θ. The sampling graph never computes weight
 // gradients, so sampling cannot leak into training gradients. New inputs are
 // copied into the graphs' bound input tensors; nothing is rebuilt per call.
@@ -35,8 +36,8 @@ type Deep struct {
 	params []*Param
 	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
 
-	sample map[int]*sampleGraph
-	train  map[int]*trainGraph
+	sample graphCache[*sampleGraph]
+	train  graphCache[*trainGraph]
 }
 
 // DeepOption configures NewDeep.
@@ -68,9 +69,7 @@ func BaseMean(d Domain, dataMean []float32) []float32 {
 // input value, or nil for no base term).
 func NewDeep(c nn.Config, mu []float32, rng *rand.Rand, opts ...DeepOption) (*Deep, error) {
 	d := &Deep{
-		dom:    Domain{Sites: c.Sites, Categories: c.Categories, OneHot: c.Categories > 2},
-		sample: map[int]*sampleGraph{},
-		train:  map[int]*trainGraph{},
+		dom: Domain{Sites: c.Sites, Categories: c.Categories, OneHot: c.Categories > 2},
 	}
 	for _, o := range opts {
 		o(d)
@@ -245,7 +244,7 @@ type sampleGraph struct {
 }
 
 func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
-	if sg, ok := d.sample[n]; ok {
+	if sg, ok := d.sample.get(n); ok {
 		return sg, nil
 	}
 	g := G.NewGraph()
@@ -271,7 +270,7 @@ func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
 	if sg.fGrad, err = nn.Compile(g, inputs, G.Nodes{out, dx[0]}); err != nil {
 		return nil, fmt.Errorf("ebm: deep model: %w", err)
 	}
-	d.sample[n] = sg
+	d.sample.put(n, sg)
 	return sg, nil
 }
 
@@ -338,7 +337,7 @@ type trainGraph struct {
 }
 
 func (d *Deep) trainGraph(n int) (*trainGraph, error) {
-	if tg, ok := d.train[n]; ok {
+	if tg, ok := d.train.get(n); ok {
 		return tg, nil
 	}
 	wrap := func(what string, err error) error {
@@ -387,7 +386,7 @@ func (d *Deep) trainGraph(n int) (*trainGraph, error) {
 	if tg.p, err = nn.Compile(g, inputs, append(G.Nodes{f}, grads...)); err != nil {
 		return nil, wrap("compiling", err)
 	}
-	d.train[n] = tg
+	d.train.put(n, tg)
 	return tg, nil
 }
 
@@ -440,4 +439,35 @@ func readTensor64(dst []float64, t *tensor.Dense) {
 	case []float64:
 		copy(dst, b)
 	}
+}
+
+// maxGraphs is how many batch sizes a graph cache keeps: the graphs of a
+// resnet-64 hold a few hundred megabytes of activations each.
+const maxGraphs = 3
+
+// graphCache holds the graphs of the most recently used batch sizes.
+type graphCache[T any] struct {
+	sizes  []int // least recently used first
+	graphs map[int]T
+}
+
+func (c *graphCache[T]) get(n int) (T, bool) {
+	g, ok := c.graphs[n]
+	if ok {
+		i := slices.Index(c.sizes, n)
+		c.sizes = append(slices.Delete(c.sizes, i, i+1), n)
+	}
+	return g, ok
+}
+
+func (c *graphCache[T]) put(n int, g T) {
+	if c.graphs == nil {
+		c.graphs = map[int]T{}
+	}
+	if len(c.sizes) == maxGraphs {
+		delete(c.graphs, c.sizes[0])
+		c.sizes = slices.Delete(c.sizes, 0, 1)
+	}
+	c.graphs[n] = g
+	c.sizes = append(c.sizes, n)
 }

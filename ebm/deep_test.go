@@ -301,3 +301,35 @@ func TestDeepBadShapes(t *testing.T) {
 }
 
 func second(_, _ float64, err error) error { return err }
+
+// TestDeepBatchSizes evaluates the same chains in batches of more sizes than
+// the graph cache keeps, twice over, and compares with one batch.
+func TestDeepBatchSizes(t *testing.T) {
+	d := newTestDeep(t, "resnet-4x1", 36, 2, 14)
+	rng := rand.New(rand.NewPCG(15, 15))
+	const n = 6
+	w := d.Domain().Width()
+	x := deepStates(rng, n, d.Domain())
+	want := make([]float64, n)
+	if err := d.LogProb(want, x); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for size := 1; size <= n; size++ {
+			for i := 0; i+size <= n; i += size {
+				f := make([]float64, size)
+				if err := d.LogProb(f, x[i*w:(i+size)*w]); err != nil {
+					t.Fatal(err)
+				}
+				for j, v := range f {
+					if math.Abs(v-want[i+j]) > 1e-5*(1+math.Abs(v)) {
+						t.Errorf("batch of %d: f[%d] = %v, want %v", size, i+j, v, want[i+j])
+					}
+				}
+			}
+		}
+	}
+	if len(d.sample.sizes) != maxGraphs {
+		t.Errorf("%d graphs cached, want %d", len(d.sample.sizes), maxGraphs)
+	}
+}
