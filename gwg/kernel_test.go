@@ -663,3 +663,35 @@ func TestRBMKernelExact(t *testing.T) {
 		}
 	})
 }
+
+// TestIsingKernelExact: the paper's lattice Ising model on a periodic 3×3
+// lattice, strong enough coupling to be bimodal; gibbs goes through the
+// model's SiteDeltas.
+func TestIsingKernelExact(t *testing.T) {
+	m, err := ebm.NewLatticeIsing(3, 0.4, 0.1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, pi := enumerate(t, m)
+	for _, name := range []string{"gwg", "gwg-exact-3"} {
+		t.Run(name, func(t *testing.T) {
+			checkExact(t, gwgKernel(t, mustNew(t, name, m, Options{}).(*gwgSampler), ex), pi, true)
+		})
+	}
+	t.Run("dmala", func(t *testing.T) {
+		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
+	})
+	t.Run("gibbs", func(t *testing.T) {
+		s := mustNew(t, "gibbs", m, Options{}).(*heatBath)
+		for i := range 9 {
+			checkExact(t, heatBathKernel(t, s, ex, []int32{int32(i)}), pi, true)
+		}
+		if !s.deltas {
+			t.Error("gibbs did not use the model's SiteDeltas")
+		}
+	})
+	t.Run("hb-4-1", func(t *testing.T) {
+		s := mustNew(t, "hb-4-1", m, Options{}).(*heatBath)
+		checkExact(t, heatBathKernel(t, s, ex, []int32{8, 1, 4, 3}), pi, true)
+	})
+}
