@@ -20,6 +20,7 @@ const MeanClamp = 1e-6
 //
 // On the relaxed state f is linear, f(x) = Σᵢ xᵢ log μᵢ + (1 − xᵢ) log(1 − μᵢ),
 // so its gradient is the constant vector of logits log μᵢ − log(1 − μᵢ).
+// The model keeps no scratch state, so concurrent calls are safe.
 type Bernoulli struct {
 	mean  []float32
 	logP  []float64 // log μᵢ

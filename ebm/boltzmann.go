@@ -12,7 +12,8 @@ import (
 //
 // Its gradient on the relaxed state is ∇ₓf = 2Wx + b. W and b are stored in
 // float32 and every sum is accumulated in float64. Evaluation is O(D²) per
-// chain with plain loops; the model is meant for D up to a few dozen.
+// chain with plain loops; the model is meant for D up to a few dozen. It
+// keeps no scratch state, so concurrent calls are safe.
 type Boltzmann struct {
 	d int
 	w []float32 // D×D, symmetric, row-major

@@ -57,7 +57,9 @@ func (c FHMMConfig) validate() error {
 // On the relaxed state the prior is written through the change indicators
 // a + b − 2ab of consecutive values, which equal |a − b| on binary states,
 // each weighted by logit(1 − KeepProb), as the reference code does; that
-// defines the gradient. Parameters are float32; sums are in float64.
+// defines the gradient. Parameters are float32; sums are in float64. The
+// model keeps no scratch state, so concurrent calls are safe as long as
+// nobody changes its exported fields.
 type FHMM struct {
 	Config FHMMConfig
 	W      []float32 // C observation weights

@@ -84,7 +84,8 @@ func (g graph) neighbours(i int) ([]int32, []float32) {
 // lattice model (NewLatticeIsing) has J = σA for the adjacency A of a
 // periodic L×L lattice. Couplings are stored sparsely, so the cost per chain
 // is O(edges): four neighbours a site on the lattice, never a dense D×D
-// matrix. Parameters are float32; sums accumulate in float64.
+// matrix. Parameters are float32; sums accumulate in float64. The model
+// keeps no scratch state, so concurrent calls on disjoint chains are safe.
 type Ising struct {
 	g    graph
 	bias []float32
