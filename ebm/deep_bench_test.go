@@ -3,10 +3,10 @@ package ebm
 import (
 	"math"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/gwg-go/gwg/internal/cputime"
 	"github.com/gwg-go/gwg/nn"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -75,7 +75,7 @@ func BenchmarkDeepGradX(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for range b.N {
 				if err := d.LogProbGrad(f, grad, x); err != nil {
 					b.Fatal(err)
@@ -100,7 +100,7 @@ func BenchmarkDeepContrastiveGrad(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for range b.N {
 				if _, _, err := d.ContrastiveGrad(data, samples, 0); err != nil {
 					b.Fatal(err)
@@ -137,7 +137,7 @@ func BenchmarkPlainMLPGradX(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Now()
 	for range b.N {
 		for l := range 4 {
 			in, out := sizes[l], sizes[l+1]
@@ -172,21 +172,11 @@ func BenchmarkPlainMLPGradX(b *testing.B) {
 
 func sigmoid32(v float32) float32 { return float32(1 / (1 + math.Exp(-float64(v)))) }
 
-// cpuTime is the CPU time the process has used, all threads together: on a
-// shared machine it measures the work of a benchmark better than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportRates adds the CPU time per operation and the arithmetic rates, by
 // wall time and by CPU time, of b.N operations of flops each that began at
 // CPU time cpu0.
 func reportRates(b *testing.B, flops float64, cpu0 time.Duration) {
-	cpu := (cpuTime() - cpu0).Seconds()
+	cpu := (cputime.Now() - cpu0).Seconds()
 	b.ReportMetric(cpu*1e3/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	b.ReportMetric(flops*float64(b.N)/cpu/1e9, "GFLOP/cpu-s")

@@ -106,6 +106,10 @@ func im2col[T float](g geom, x []T, b0, bc int, col []T) {
 			x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
 			for bi := range bc {
 				img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+				if g.samePlane() {
+					shiftPlane(g, row[bi*p:][:p], img, ky, kx, x0, x1)
+					continue
+				}
 				for oy := range g.Ho {
 					out := row[bi*p+oy*g.Wo:][:g.Wo]
 					iy := oy*g.Stride - g.Pad + ky
@@ -128,6 +132,40 @@ func im2col[T float](g geom, x []T, b0, bc int, col []T) {
 			}
 		}
 	})
+}
+
+// samePlane reports whether output and input maps have the same size and
+// stride 1, so that one im2col row of a sample is the input plane shifted.
+func (g geom) samePlane() bool { return g.Stride == 1 && g.Ho == g.H && g.Wo == g.W }
+
+// shiftPlane writes the im2col row (ky, kx) of one input plane img into out
+// when samePlane holds: out[oy·W + ox] = img[(oy + ky − pad)·W + ox + kx − pad],
+// zero outside the image. Valid output columns are [x0, x1).
+func shiftPlane[T float](g geom, out, img []T, ky, kx, x0, x1 int) {
+	y0, y1 := span(g.Ho, g.H, 1, g.Pad, ky)
+	clear(out[:y0*g.W])
+	clear(out[y1*g.W:])
+	if y0 == y1 {
+		return
+	}
+	// One copy of the valid rows; the elements it takes from across the
+	// image's side edges land in invalid columns, cleared below.
+	a, b := y0*g.W, y1*g.W
+	off := (ky-g.Pad)*g.W + kx - g.Pad
+	sa, sb := a+off, b+off
+	if sa < 0 {
+		a, sa = a-sa, 0
+	}
+	if sb > len(img) {
+		b, sb = b-(sb-len(img)), len(img)
+	}
+	copy(out[a:b], img[sa:sb])
+	if x0 > 0 || x1 < g.W {
+		for oy := y0; oy < y1; oy++ {
+			clear(out[oy*g.W : oy*g.W+x0])
+			clear(out[oy*g.W+x1 : (oy+1)*g.W])
+		}
+	}
 }
 
 // col2im is the adjoint of im2col: it adds col back into samples
@@ -211,7 +249,7 @@ func (o *convOp) DiffWRT(int) []bool { return []bool{true, true, true} }
 
 func (o *convOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
 	x, w, b := in[0], in[1], in[2]
-	dx, err := G.ApplyOp(&convGradXOp{newOpBase("conv'x", x.Shape().Clone(), w, grad), o.g, o.sc}, w, grad)
+	dx, err := G.ApplyOp(&convGradXOp{opBase: newOpBase("conv'x", x.Shape().Clone(), w, grad), g: o.g, sc: o.sc}, w, grad)
 	if err != nil {
 		return nil, err
 	}
@@ -231,18 +269,45 @@ type convGradXOp struct {
 	opBase
 	g  geom
 	sc *scratch
+	// For stride 1, dx is the convolution of dy with the flipped,
+	// transposed weights wt; zero is its (absent) bias.
+	wt32, zero32 []float32
+	wt64, zero64 []float64
 }
 
 func (o *convGradXOp) Arity() int { return 2 }
 
 func (o *convGradXOp) Do(vs ...G.Value) (G.Value, error) {
 	return run(&o.opBase, vs,
-		func(dx []float32, in [][]float32) { convGradX(o.g, o.sc, dx, in) },
-		func(dx []float64, in [][]float64) { convGradX(o.g, o.sc, dx, in) })
+		func(dx []float32, in [][]float32) { o.wt32, o.zero32 = convGradX(o.g, o.sc, dx, in, o.wt32, o.zero32) },
+		func(dx []float64, in [][]float64) { o.wt64, o.zero64 = convGradX(o.g, o.sc, dx, in, o.wt64, o.zero64) })
 }
 
-func convGradX[T float](g geom, sc *scratch, dx []T, in [][]T) {
+// flipped is the geometry of the convolution that computes dx for a stride-1
+// convolution: dy [B, Cout, Ho, Wo] with k×k weights [Cin, Cout·k·k] and
+// padding k−1−pad gives [B, Cin, H, W].
+func (g geom) flipped() geom {
+	return geom{B: g.B, Cin: g.Cout, H: g.Ho, W: g.Wo, Cout: g.Cin, K: g.K, Stride: 1, Pad: g.K - 1 - g.Pad, Ho: g.H, Wo: g.W}
+}
+
+func convGradX[T float](g geom, sc *scratch, dx []T, in [][]T, wt, zero []T) ([]T, []T) {
 	w, dy := in[0], in[1]
+	if g.Stride == 1 && g.Pad <= g.K-1 {
+		// wt[ci, (co, ky, kx)] = w[co, (ci, K−1−ky, K−1−kx)].
+		kk := g.K * g.K
+		wt, zero = grow(wt, len(w)), grow(zero, g.Cin)
+		for co := range g.Cout {
+			for ci := range g.Cin {
+				src := w[(co*g.Cin+ci)*kk:][:kk]
+				dst := wt[(ci*g.Cout+co)*kk:][:kk]
+				for i, v := range src {
+					dst[kk-1-i] = v
+				}
+			}
+		}
+		convForward(g.flipped(), sc, dx, [][]T{dy, wt, zero})
+		return wt, zero
+	}
 	p, bc := g.positions(), g.chunk()
 	dcol, dycol := buffers[T](sc, g.patch()*bc*p, g.Cout*bc*p)
 	clear(dx)
@@ -253,6 +318,7 @@ func convGradX[T float](g geom, sc *scratch, dx []T, in [][]T) {
 		gemm(true, false, g.patch(), n, g.Cout, w, g.patch(), dycol, n, 0, dcol, n)
 		col2im(g, dcol, b0, bc, dx)
 	}
+	return wt, zero
 }
 
 // convGradWOp is dw = ∂⟨dy, conv(x, w)⟩/∂w, from (x, dy).

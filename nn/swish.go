@@ -61,9 +61,9 @@ const elementGrain = 1 << 14
 
 func swish[T float](y, sig, x []T) []T {
 	parallel(len(y), elementGrain, func(lo, hi int) {
+		sigmoids(sig[lo:hi], x[lo:hi])
 		for i, v := range x[lo:hi] {
-			s := T(1 / (1 + math.Exp(-float64(v))))
-			sig[lo+i], y[lo+i] = s, v*s
+			y[lo+i] = v * sig[lo+i]
 		}
 	})
 	return sig
@@ -76,4 +76,48 @@ func swishGrad[T float](dx, sig, x, dy []T) {
 			dx[lo+i] = dy[lo+i] * s * (1 + v*(1-s))
 		}
 	})
+}
+
+// sigmoids sets s[i] = σ(x[i]), in float32 through exp32.
+func sigmoids[T float](s, x []T) {
+	switch s := any(s).(type) {
+	case []float32:
+		for i, v := range any(x).([]float32) {
+			s[i] = 1 / (1 + exp32(-v))
+		}
+	case []float64:
+		for i, v := range any(x).([]float64) {
+			s[i] = 1 / (1 + math.Exp(-v))
+		}
+	}
+}
+
+// exp32 is e^x to about one float32 ulp, several times cheaper than
+// math.Exp: x = k·ln 2 + r with |r| ≤ ln 2/2, a degree-7 polynomial for e^r
+// (the coefficients of Cephes' expf), and 2^k put in the exponent bits.
+func exp32(x float32) float32 {
+	switch {
+	case x > 88:
+		return float32(math.Inf(1))
+	case x < -87:
+		return 0
+	case x != x:
+		return x
+	}
+	const log2e = 1.44269504088896341
+	kf := x*log2e + 0.5
+	k := int32(kf)
+	if float32(k) > kf {
+		k-- // floor for negative x
+	}
+	fk := float32(k)
+	r := x - fk*0.693359375 - fk*-2.12194440e-4
+	p := float32(1.9875691500e-4)
+	p = p*r + 1.3981999507e-3
+	p = p*r + 8.3334519073e-3
+	p = p*r + 4.1665795894e-2
+	p = p*r + 1.6666665459e-1
+	p = p*r + 5.0000001201e-1
+	p = p*r*r + r + 1
+	return p * math.Float32frombits(uint32(k+127)<<23)
 }

@@ -29,3 +29,22 @@ func TestSwishKernels(t *testing.T) {
 		}
 	}
 }
+
+func TestExp32(t *testing.T) {
+	worst := 0.0
+	for x := -87.0; x <= 88; x += 0.00173 {
+		got, want := float64(exp32(float32(x))), math.Exp(float64(float32(x)))
+		worst = max(worst, math.Abs(got-want)/want)
+	}
+	if worst > 3e-7 {
+		t.Errorf("exp32 relative error up to %g", worst)
+	}
+	for _, c := range []struct{ x, want float32 }{{-100, 0}, {0, 1}, {100, float32(math.Inf(1))}} {
+		if got := exp32(c.x); got != c.want {
+			t.Errorf("exp32(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+	if got := exp32(float32(math.NaN())); got == got {
+		t.Errorf("exp32(NaN) = %v", got)
+	}
+}
