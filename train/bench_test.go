@@ -1,6 +1,7 @@
 package train
 
 import (
+	"syscall"
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
@@ -28,11 +29,25 @@ func benchmarkIteration(b *testing.B, arch string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for range b.N {
 		if _, err := t.Step(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	// On a shared machine wall time says little; the process's CPU time
+	// (user + system, all threads) is what a quiet machine would need at
+	// most, spread over its cores.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// cpuTime is the CPU time the process has used, in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func BenchmarkIterationMLP256(b *testing.B)   { benchmarkIteration(b, "mlp-256") }

@@ -134,7 +134,7 @@ func TestJobHugeLearningRateIsCaught(t *testing.T) {
 		t.Fatalf("Run with lr 1e4 = %v (events %q)", err, events)
 	}
 	// Whatever was written is finite and within the guard's gap.
-	paths, _, _ := Checkpoints(dir)
+	paths, _ := Checkpoints(dir)
 	for _, p := range paths {
 		c, err := ckpt.Load(p)
 		if err != nil {

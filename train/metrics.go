@@ -41,12 +41,11 @@ func (r Record) String() string {
 
 // window accumulates the iterations of one log record.
 type window struct {
-	n           int
-	fd, fs      float64
-	stats       gwg.Stats
-	lr          float64
-	start       time.Time
-	startedIter int
+	n      int
+	fd, fs float64
+	stats  gwg.Stats
+	lr     float64
+	start  time.Time
 }
 
 func (w *window) add(r StepResult) {
@@ -68,7 +67,7 @@ func (w *window) record(iter int, now time.Time) Record {
 		r.FData, r.FSamples = w.fd/float64(w.n), w.fs/float64(w.n)
 		r.SecPerIter = now.Sub(w.start).Seconds() / float64(w.n)
 	}
-	*w = window{start: now, startedIter: iter}
+	*w = window{start: now}
 	return r
 }
 

@@ -7,7 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,44 +52,39 @@ func CheckpointPath(dir string, iter int) string {
 	return filepath.Join(dir, fmt.Sprintf("ckpt-%08d%s", iter, CheckpointExt))
 }
 
-// Checkpoints lists the periodic checkpoints in dir, oldest first, with
-// their iterations. A missing dir has none.
-func Checkpoints(dir string) (paths []string, iters []int, err error) {
+// Checkpoints lists the periodic checkpoints in dir, oldest first. A
+// missing dir has none.
+func Checkpoints(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: listing checkpoints: %w", err)
+		return nil, fmt.Errorf("train: listing checkpoints: %w", err)
 	}
+	type numbered struct {
+		path string
+		iter int
+	}
+	var found []numbered
 	for _, e := range entries {
-		name := e.Name()
-		num, ok := strings.CutPrefix(name, "ckpt-")
+		num, ok := strings.CutPrefix(e.Name(), "ckpt-")
 		num, ok2 := strings.CutSuffix(num, CheckpointExt)
-		if !ok || !ok2 || e.IsDir() {
-			continue
+		if it, err := strconv.Atoi(num); ok && ok2 && err == nil && it >= 0 && !e.IsDir() {
+			found = append(found, numbered{filepath.Join(dir, e.Name()), it})
 		}
-		it, err := strconv.Atoi(num)
-		if err != nil || it < 0 {
-			continue
-		}
-		paths, iters = append(paths, filepath.Join(dir, name)), append(iters, it)
 	}
-	idx := make([]int, len(paths))
-	for i := range idx {
-		idx[i] = i
+	slices.SortFunc(found, func(a, b numbered) int { return a.iter - b.iter })
+	paths := make([]string, len(found))
+	for i, f := range found {
+		paths[i] = f.path
 	}
-	sort.Slice(idx, func(a, b int) bool { return iters[idx[a]] < iters[idx[b]] })
-	p2, i2 := make([]string, len(idx)), make([]int, len(idx))
-	for k, i := range idx {
-		p2[k], i2[k] = paths[i], iters[i]
-	}
-	return p2, i2, nil
+	return paths, nil
 }
 
 // Latest returns the newest periodic checkpoint in dir, or "" if there is none.
 func Latest(dir string) (string, error) {
-	paths, _, err := Checkpoints(dir)
+	paths, err := Checkpoints(dir)
 	if err != nil || len(paths) == 0 {
 		return "", err
 	}
@@ -150,7 +145,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		return err
 	}
 	defer mlog.Close()
-	t.win = window{start: now(), startedIter: t.iter}
+	t.win = window{start: now()}
 	cfg := &t.cfg
 	// rollback handles a diverged step: back to the last good state with a
 	// smaller learning rate, or a final error once the retries are spent.
@@ -167,7 +162,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 		t.rollbacks, cfg.LR = rollbacks, lr
-		t.win = window{start: now(), startedIter: t.iter}
+		t.win = window{start: now()}
 		event("%v; rolled back to iteration %d with learning rate %.3g (rollback %d of %d)",
 			cause, t.iter, lr, rollbacks, cfg.MaxRollbacks)
 		return nil
@@ -310,7 +305,7 @@ func (t *Trainer) healthy() error {
 
 // prune deletes the oldest periodic checkpoints beyond Config.Keep.
 func (t *Trainer) prune(dir string) error {
-	paths, _, err := Checkpoints(dir)
+	paths, err := Checkpoints(dir)
 	if err != nil {
 		return err
 	}

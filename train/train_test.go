@@ -300,7 +300,7 @@ func TestResumeIsBitExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	snapshotsEqual(t, gobLoad(t, CheckpointPath(straightDir, cfg.Iters)), gobLoad(t, CheckpointPath(splitDir, cfg.Iters)))
-	paths, _, _ := Checkpoints(splitDir)
+	paths, _ := Checkpoints(splitDir)
 	if len(paths) != cfg.Keep {
 		t.Errorf("%d checkpoints kept, want %d: %v", len(paths), cfg.Keep, paths)
 	}
