@@ -75,6 +75,20 @@ func (g graph) neighbours(i int) ([]int32, []float32) {
 	return g.nbr[a:b], g.w[a:b]
 }
 
+// spinFields calls each(i, Σⱼ Aᵢⱼ(2xⱼ − 1)) for every site i in order,
+// walking the compressed rows once.
+func (g graph) spinFields(x []float32, each func(i int, field float64)) {
+	w := g.w[:len(g.nbr)]
+	k := 0
+	for i, end := range g.start[1:] {
+		var field float64
+		for ; k < int(end); k++ {
+			field += float64(w[k]) * (2*float64(x[g.nbr[k]]) - 1)
+		}
+		each(i, field)
+	}
+}
+
 // Ising is a binary pairwise model with sparse symmetric couplings J and
 // biases b over spins s = 2x − 1:
 //
@@ -149,13 +163,12 @@ func (m *Ising) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	for c := range n {
 		xc := x[c*d : (c+1)*d]
 		var s float64
-		for i := range d {
-			field := m.field(i, xc)
+		m.g.spinFields(xc, func(i int, field float64) {
 			s += (2*float64(xc[i]) - 1) * (field + float64(m.bias[i]))
 			if grad != nil {
 				grad[c*d+i] = float32(2 * (2*field + float64(m.bias[i])))
 			}
-		}
+		})
 		f[c] = s
 	}
 	return nil
@@ -170,10 +183,9 @@ func (m *Ising) FlipDeltas(delta []float64, x []float32) error {
 	}
 	for c := range len(x) / d {
 		xc := x[c*d : (c+1)*d]
-		for i := range d {
-			spin := 2*float64(xc[i]) - 1
-			delta[c*d+i] = -2 * spin * (2*m.field(i, xc) + float64(m.bias[i]))
-		}
+		m.g.spinFields(xc, func(i int, field float64) {
+			delta[c*d+i] = -2 * (2*float64(xc[i]) - 1) * (2*field + float64(m.bias[i]))
+		})
 	}
 	return nil
 }
