@@ -140,11 +140,12 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		event("checkpoint %s", path)
 		return nil
 	}
-	mlog, err := createMetricsLog(filepath.Join(o.Dir, MetricsName), t.metrics)
+	metricsPath := filepath.Join(o.Dir, MetricsName)
+	mlog, err := createMetricsLog(metricsPath, t.metrics)
 	if err != nil {
 		return err
 	}
-	defer mlog.Close()
+	defer func() { mlog.Close() }()
 	t.win = window{start: now()}
 	cfg := &t.cfg
 	// rollback handles a diverged step: back to the last good state with a
@@ -163,6 +164,11 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		}
 		t.rollbacks, cfg.LR = rollbacks, lr
 		t.win = window{start: now()}
+		// The log forgets the undone iterations too.
+		mlog.Close()
+		if mlog, err = createMetricsLog(metricsPath, t.metrics); err != nil {
+			return err
+		}
 		event("%v; rolled back to iteration %d with learning rate %.3g (rollback %d of %d)",
 			cause, t.iter, lr, rollbacks, cfg.MaxRollbacks)
 		return nil

@@ -343,10 +343,10 @@ func TestInterruptSavesAndResumes(t *testing.T) {
 
 func TestDivergenceGuardGivesUp(t *testing.T) {
 	cfg := testConfig()
-	cfg.LR, cfg.Warmup, cfg.MaxGap, cfg.CheckpointEvery = 1e5, 0, 50, 1
+	cfg.Warmup, cfg.MaxGap, cfg.CheckpointEvery, cfg.LogEvery = 0, 50, 2, 1
 	dir := t.TempDir()
 	// Healthy until iteration 3, then the learning rate explodes: the guard
-	// must keep the checkpoint of iteration 3.
+	// must keep the checkpoint of iteration 2 and roll back to it.
 	tr := newTestTrainer(t, cfg)
 	tr.cfg.LR = 1e-3
 	var events []string
@@ -360,14 +360,14 @@ func TestDivergenceGuardGivesUp(t *testing.T) {
 	if err == nil || !errors.Is(err, ErrDiverged) {
 		t.Fatalf("Run with lr 1e5 = %v, want ErrDiverged", err)
 	}
-	for _, want := range []string{"with the new weights", "stopped after 2 rollbacks", "ckpt-00000003.gwg (iteration 3)"} {
+	for _, want := range []string{"exceeds 50", "stopped after 2 rollbacks", "ckpt-00000002.gwg (iteration 2)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
 	rolled := 0
 	for _, e := range events {
-		if strings.Contains(e, "rolled back to iteration 3") {
+		if strings.Contains(e, "rolled back to iteration 2") {
 			rolled++
 		}
 	}
@@ -375,14 +375,22 @@ func TestDivergenceGuardGivesUp(t *testing.T) {
 		t.Errorf("%d rollbacks reported, want %d: %q", rolled, cfg.MaxRollbacks, events)
 	}
 	latest, _ := Latest(dir)
-	if latest != CheckpointPath(dir, 3) {
-		t.Fatalf("latest checkpoint %q, want the good one of iteration 3", latest)
+	if latest != CheckpointPath(dir, 2) {
+		t.Fatalf("latest checkpoint %q, want the good one of iteration 2", latest)
 	}
 	s := gobLoad(t, latest)
 	for _, b := range s.Params[0] {
 		if math.Abs(float64(b)) > 1 {
 			t.Fatalf("the kept checkpoint holds a diverged weight %v", s.Params[0])
 		}
+	}
+	// Iteration 3 ran three times; the log keeps it once.
+	csv, err := os.ReadFile(filepath.Join(dir, MetricsName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(csv), "\n"); got != 1+3 {
+		t.Errorf("metrics.csv has %d lines after the rollbacks, want 4:\n%s", got, csv)
 	}
 }
 

@@ -67,7 +67,7 @@ var trainFlagHelp = map[string]string{
 
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "[flags]", stderr)
-	preset := fs.String("preset", "paper", "settings the other flags override: "+strings.Join(train.PresetNames(), ", "))
+	preset := fs.String("preset", "paper", "settings the other flags override: paper (Grathwohl et al.: K 40, 50,000 iterations, lr 1e-4) or demo (mlp-64, a few minutes on 2 cores)")
 	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache; dynamic_mnist needs none)")
 	out := fs.String("out", "", "run folder for checkpoints, metrics and grids (default checkpoints/DATASET-MODEL-SAMPLER)")
 	noBar := fs.Bool("no-progress", false, "no progress bar (it is off anyway when stderr is not a terminal)")
@@ -183,7 +183,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "checkpoint:  %s\nsamples:     %s (EMA weights), %s/samples-*.png (chains during training)\ncurves:      %s/curves-*.png, metrics in %s/%s\n",
 		final, grid, dir, dir, dir, train.MetricsName)
-	fmt.Fprintf(stdout, "sample more: gwg sample --checkpoint %s --out samples.png\nevaluate:    gwg eval --checkpoint %s\n", final, final)
+	fmt.Fprintf(stdout, "sample more: gwg sample --checkpoint %s --out samples.png\nevaluate:    gwg eval --checkpoint %s   (AIS log-likelihoods of the validation and test splits)\n", dir, dir)
 	return nil
 }
 
