@@ -31,6 +31,19 @@ func BenchmarkStep(b *testing.B) {
 	for _, sh := range shapes {
 		m := testRBM(b, sh.d, sh.h, 1)
 		x := bernoulliStates(chains, sh.d, rand.New(rand.NewPCG(1, 2)))
+		// The floor of a gradient-based step: one LogProbGrad of the batch.
+		b.Run(fmt.Sprintf("rbm%dx%d/model-f+grad", sh.d, sh.h), func(b *testing.B) {
+			f := make([]float64, chains)
+			g := make([]float32, len(x))
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				if err := m.LogProbGrad(f, g, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
 		for _, name := range names {
 			b.Run(fmt.Sprintf("rbm%dx%d/%s", sh.d, sh.h, name), func(b *testing.B) {
 				s := mustNew(b, name, m, Options{})

@@ -282,16 +282,15 @@ func (s *gwgSampler) weights(st *gwgState, c int, step int64) error {
 // no logit rounds the others away. It reports false if a logit is not finite.
 func flipWeights(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 	m := math.Inf(-1)
+	var bad float64 // l·0 is 0 for finite l and NaN otherwise
 	for i, xi := range x {
-		l := float64(g[i]) * invTau
-		if xi != 0 {
-			l = -l
-		}
-		if !finite(l) {
-			return 0, false
-		}
+		l := float64(g[i]) * invTau * float64(1-2*xi) // no branch on the random bit
+		bad += l * 0
 		wt[i] = l
 		m = max(m, l)
+	}
+	if bad != 0 {
+		return 0, false
 	}
 	return expShift(wt, m), true
 }
@@ -319,11 +318,12 @@ func categoricalWeights(wt []float64, x, g []float32, k int, invTau float64) (fl
 	return expShift(wt, m), true
 }
 
-// expShift replaces every l in v by exp(l − m) and returns the sum.
+// expShift replaces every l in v by exp(l − m) and returns the sum. m is
+// at least every l.
 func expShift(v []float64, m float64) float64 {
 	var s float64
 	for i, l := range v {
-		e := math.Exp(l - m)
+		e := expNonPositive(l - m)
 		v[i] = e
 		s += e
 	}
