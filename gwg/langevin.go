@@ -183,29 +183,32 @@ func (s *langevinSampler) proposal(st *langevinState, c int, step int64) error {
 	d := s.d
 	x, g := st.x[c*d:(c+1)*d], st.g[c*d:(c+1)*d]
 	p, lf := st.p[c*d:(c+1)*d], st.logFlip[c*d:(c+1)*d]
-	var stay float64
+	// log q(no flip) = Σᵢ log σ(−lᵢ) = −Σᵢ max(lᵢ, 0) − log Πᵢ (1 + e^{−|lᵢ|}).
+	// Every factor of the product lies in [1, 2], so 512 of them stay finite
+	// and one logarithm per 512 sites replaces one log1p per site.
+	var linear, logProd, bad float64
+	prod := 1.0
 	for i, xi := range x {
-		l := float64(g[i]) * s.invTau
-		if xi != 0 {
-			l = -l
-		}
-		l -= s.shift
-		if !finite(l) {
-			return fmt.Errorf("gwg: %s step %d: chain %d: model returned a gradient that is not finite", s.name, step, c)
-		}
-		// log σ(−l) = −softplus(l), and σ(l) from the same exponential.
-		e := math.Exp(-math.Abs(l))
-		sp := math.Log1p(e)
+		l := float64(g[i])*s.invTau*float64(1-2*xi) - s.shift
+		bad += l * 0 // NaN unless l is finite
+		e := expNonPositive(-math.Abs(l))
 		if l >= 0 {
 			p[i] = 1 / (1 + e)
-			stay -= l + sp
+			linear += l
 		} else {
 			p[i] = e / (1 + e)
-			stay -= sp
+		}
+		prod *= 1 + e
+		if i%512 == 511 {
+			logProd += math.Log(prod)
+			prod = 1
 		}
 		lf[i] = l
 	}
-	st.logStay[c] = stay
+	if bad != 0 {
+		return fmt.Errorf("gwg: %s step %d: chain %d: model returned a gradient that is not finite", s.name, step, c)
+	}
+	st.logStay[c] = -linear - logProd - math.Log(prod)
 	return nil
 }
 
