@@ -142,8 +142,8 @@ func runEmpirical(t *testing.T, s Sampler, ex *ebm.Exact, pi []float64, chains, 
 	}
 	r.df = bins - 1
 	r.p = 1 - distuv.ChiSquared{K: float64(r.df)}.CDF(r.chi2)
-	t.Logf("%-12s accept %.3f  N_eff %7.0f  TV %.4f (expected %.4f)  χ² %.0f on %d df, p = %.3g (thinned by %d)",
-		"", r.accept, r.nEff, r.tv, r.tvExpected, r.chi2, r.df, r.p, thin)
+	t.Logf("accept %.3f  N_eff %7.0f  TV %.4f (expected %.4f)  χ² %.0f on %d df, p = %.3g (thinned by %d)",
+		r.accept, r.nEff, r.tv, r.tvExpected, r.chi2, r.df, r.p, thin)
 	return r
 }
 
