@@ -56,8 +56,10 @@ func Names() []string {
 //	hb-b-h        Hamming-ball sampler, blocks of b sites, radius h (binary)
 //	rbm-gibbs     alternating h | v, v | h of an RBM (models with RBMConditionals)
 //
-// It fails for an unknown name, bad parameters, or a sampler that does not
-// fit the model's domain.
+// gibbs and rand-gibbs weigh a site's values with the model's SiteDeltas
+// when it is an ebm.SiteDeltaer, and otherwise by evaluating f there (f at
+// the current state is cached). New fails for an unknown name, bad
+// parameters, or a sampler that does not fit the model's domain.
 func New(name string, m ebm.Model, opt Options) (Sampler, error) {
 	if m == nil {
 		return nil, fmt.Errorf("gwg: %s: nil model", name)
