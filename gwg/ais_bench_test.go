@@ -2,6 +2,7 @@ package gwg
 
 import (
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
@@ -64,8 +65,8 @@ func BenchmarkAIS(b *testing.B) {
 				name += "-init-per-temperature"
 			}
 			b.Run(name, func(b *testing.B) {
-				if m.name == "resnet-64" && testing.Short() {
-					b.Skip("resnet-64 is slow")
+				if m.name == "resnet-64" && os.Getenv("GWG_LONG") == "" {
+					b.Skip("resnet-64 takes tens of seconds per temperature; set GWG_LONG=1")
 				}
 				rng := rand.New(rand.NewPCG(3, 4))
 				opts, err := AISOptions{Temperatures: b.N + 1, Chains: benchChains}.withDefaults()
