@@ -21,10 +21,12 @@ import (
 // is evaluated directly.
 //
 // Deep keeps two kinds of compiled graphs per batch size (for the last few
-// sizes used), built on first use and sharing the parameter tensors: one for f and ∇ₓf (sampling), one for
-// the training loss and ∇θ. The sampling graph never computes weight
-// gradients, so sampling cannot leak into training gradients. New inputs are
-// copied into the graphs' bound input tensors; nothing is rebuilt per call.
+// sizes used), built on first use and sharing the parameter tensors: one for
+// f and ∇ₓf (sampling), one for the training loss and ∇θ. The sampling graph
+// never computes weight gradients, and neither graph accumulates gradients
+// between runs (no BindDualValues, see Gorgonia issue 543), so sampling
+// cannot leak into training gradients. New inputs are copied into the
+// graphs' bound input tensors; nothing is rebuilt per call.
 //
 // A Deep is not safe for concurrent use.
 type Deep struct {
