@@ -34,8 +34,11 @@ type ReverseResult struct {
 	// LogW holds the reverse log-weights, repeat after repeat: start i of
 	// repeat r at LogW[r·n + i].
 	LogW []float64
-	// LogLikelihood is the mean over starts of f(v) + log meanᵣ wᵣ(v), the
-	// RAISE estimate; LLStdErr is its standard error over starts.
+	// PerStart holds f(v) + log meanᵣ wᵣ(v) for each start: the RAISE
+	// estimate of log p(v).
+	PerStart []float64
+	// LogLikelihood is the mean of PerStart and LLStdErr its standard error
+	// over starts, which includes the spread of log p(v) across examples.
 	LogLikelihood, LLStdErr float64
 	// LogZ is −log Σ w / (R·n), the reverse AIS estimate; LogZStdErr is its
 	// bootstrap standard error over chains and ESS the weights' effective
@@ -100,16 +103,16 @@ func ReverseAIS(model ebm.Model, base Base, start []float32, opts AISOptions, rn
 		}
 	}
 
-	perStart := make([]float64, n)
+	res.PerStart = make([]float64, n)
 	lw := make([]float64, opts.Repeats)
 	for i := range n {
 		for r := range lw {
 			lw[r] = res.LogW[r*n+i]
 		}
-		perStart[i] = res.F[i] + logMeanExp(lw)
+		res.PerStart[i] = res.F[i] + logMeanExp(lw)
 	}
-	res.LogLikelihood = mean(perStart)
-	res.LLStdErr = stdDev(perStart) / math.Sqrt(float64(n))
+	res.LogLikelihood = mean(res.PerStart)
+	res.LLStdErr = stdDev(res.PerStart) / math.Sqrt(float64(n))
 	res.LogZ = -logMeanExp(res.LogW)
 	res.ESS = ess(res.LogW)
 	if opts.Bootstrap > 0 {
@@ -120,4 +123,19 @@ func ReverseAIS(model ebm.Model, base Base, start []float32, opts AISOptions, rn
 	res.Evals += st.Evals
 	res.GradEvals = st.GradEvals
 	return res, nil
+}
+
+// Gap returns the width of the bracket on the starts: the mean of
+// f(v) − logZ (AIS's log-likelihood, given its log Ẑ) minus RAISE's, and its
+// standard error over starts. The difference is paired example by example,
+// so the spread of log p(v) across examples cancels and the error is that
+// of the reverse weights alone (logZ's own error is not included). A gap
+// that is large against its error says the schedule is too short for either
+// number to be trusted.
+func (r *ReverseResult) Gap(logZ float64) (gap, se float64) {
+	d := make([]float64, len(r.PerStart))
+	for i, p := range r.PerStart {
+		d[i] = r.F[i] - logZ - p
+	}
+	return mean(d), stdDev(d) / math.Sqrt(float64(len(d)))
 }

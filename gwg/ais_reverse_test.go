@@ -79,6 +79,12 @@ func TestRAISEBracketsLogLikelihood(t *testing.T) {
 			if ais < truth-4*fwd.StdErr-0.02 || math.Abs(ais-truth) > 0.1 {
 				t.Errorf("AIS log-likelihood %.4f ± %.4f against exact %.4f", ais, fwd.StdErr, truth)
 			}
+			// The paired gap is the same difference, with the spread of
+			// log p(v) removed from its error.
+			gap, se := rev.Gap(fwd.LogZ)
+			if math.Abs(gap-(ais-rev.LogLikelihood)) > 1e-9 || !(se < rev.LLStdErr/3) || gap < -4*se-0.02 {
+				t.Errorf("gap %.4f ± %.4f, want %.4f with an error well below %.4f", gap, se, ais-rev.LogLikelihood, rev.LLStdErr)
+			}
 		})
 	}
 }
