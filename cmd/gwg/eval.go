@@ -32,6 +32,10 @@ const evalTrainSeed = 0x65766131 // "eva1"
 // bound exists.
 const flatteryNote = "AIS underestimates log Z in expectation, so a short schedule overestimates every log-likelihood (flatters the model); compare with more temperatures or with the RAISE bound."
 
+// lowESS is the fraction of the chains below which the weights' effective
+// sample size makes any error bar suspect.
+const lowESS = 0.1
+
 // evalSettings are the knobs of a run, echoed in the report.
 type evalSettings struct {
 	Temperatures int    `json:"temperatures"`
@@ -392,6 +396,9 @@ func (r *evalReport) print(w io.Writer) error {
 		s.Temperatures, s.Schedule, s.Chains, s.Repeats, s.Sampler, s.Seed)
 	fmt.Fprintf(tw, "log Ẑ\t%.3f ± %.3f (se from %s; bootstrap %.3f)\n", r.LogZ, r.StdErr, r.StdErrMethod, r.BootstrapStdErr)
 	fmt.Fprintf(tw, "weight ESS\t%.1f of %d\n", r.ESS, r.Weights)
+	if r.ESS < lowESS*float64(r.Weights) {
+		fmt.Fprintf(tw, "warning\ta few chains carry the estimate: its error bars are optimistic; use more temperatures\n")
+	}
 	if len(r.Splits) > 0 {
 		fmt.Fprintf(tw, "\nsplit (%s)\timages\tmean f\tlog-likelihood\n", r.Dataset)
 		for _, sp := range r.Splits {
