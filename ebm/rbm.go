@@ -8,6 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/gwg-go/gwg/internal/fastmath"
 )
 
 // MaxExactHidden is the largest hidden layer for which RBM.LogZ sums over
@@ -37,6 +39,9 @@ type RBM struct {
 
 	act  []float32 // n×H pre-activations, then probabilities
 	prod []float64 // D running products in FlipDeltas
+	col  []float64 // 2×H, e^{±Wⱼᵢ} − 1 for the column colSite in SiteDeltas
+	cols []float64 // b×H signed weight columns of a block in FlipSetDeltas
+	pre  []float64 // H pre-activations of a candidate in FlipSetDeltas
 	expW []float64 // H×D, e^W − 1
 	expD []float64 // H×D, (e^−W − 1) − (e^W − 1)
 }
@@ -117,8 +122,9 @@ func (m *RBM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	return nil
 }
 
-// flipFastMaxWeight is the largest |Wⱼᵢ| for which FlipDeltas uses its
-// product form; beyond it the factors lose relative precision.
+// flipFastMaxWeight is the largest |Wⱼᵢ| for which FlipDeltas and
+// SiteDeltas use their product form; beyond it the factors lose relative
+// precision.
 const flipFastMaxWeight = 20
 
 // FlipDeltas writes f(flipᵢ v) − f(v) for every chain and visible unit of
@@ -213,8 +219,8 @@ func (m *RBM) flipDeltasDirect(delta []float64, x, act []float32, n int) {
 
 // SiteDeltas writes f(v with unit sites[c] set to a) − f(v) for a = 0, 1
 // into delta[2c+a]: one GEMM for the pre-activations, then O(H) per chain
-// (see shiftedSoftplus). The GEMM makes it cost about one LogProb, half of
-// evaluating f at both values.
+// (see shiftedSoftplus). The factors e^{±Wⱼᵢ} − 1 of a column are computed
+// once for a run of chains at the same site, as in a sequential scan.
 func (m *RBM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 	if err := m.check(); err != nil {
 		return err
@@ -225,7 +231,13 @@ func (m *RBM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 	}
 	d, h := m.D, m.H
 	act := m.hiddenPre(x, n)
+	m.col = grow(m.col, 2*h)
+	colSite := -1
 	for c, i := range sites {
+		if i != colSite {
+			m.columnFactors(i)
+			colSite = i
+		}
 		v := float64(x[c*d+i])
 		for a := range 2 {
 			step := float64(a) - v
@@ -235,25 +247,58 @@ func (m *RBM) SiteDeltas(delta []float64, x []float32, sites []int) error {
 	return nil
 }
 
-// shiftedSoftplus is Σⱼ softplus(aⱼ + step·Wⱼᵢ) − softplus(aⱼ) for the
-// pre-activations a of one chain: the log of the product of the ratios
-// 1 + σ(aⱼ)(e^{step·Wⱼᵢ} − 1), two exponentials a term and a logarithm
-// only when the product nears the float64 range. Terms with |step·Wⱼᵢ| >
-// flipFastMaxWeight, where the ratio loses relative precision, are taken as
-// softplus differences.
-func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
-	if step == 0 {
-		return 0
+// columnFactors fills m.col with e^{Wⱼᵢ} − 1 (first H) and e^{−Wⱼᵢ} − 1
+// (last H) for visible unit i.
+func (m *RBM) columnFactors(i int) {
+	h := m.H
+	for j := range h {
+		// e^{−|w|} − 1 directly, e^{|w|} − 1 = 1/e^{−|w|} − 1: with the fast
+		// exponential both are right to 1e-16 absolute, which is what the
+		// factors 1 + σ·(eʷ − 1) need.
+		w := float64(m.W[j*m.D+i])
+		e := fastmath.ExpNonPositive(-math.Abs(w))
+		up, down := 1/e-1, e-1
+		if w < 0 {
+			up, down = down, up
+		}
+		m.col[j], m.col[h+j] = up, down
 	}
+}
+
+// shiftedSoftplus is Σⱼ softplus(aⱼ + step·Wⱼᵢ) − softplus(aⱼ) for the
+// pre-activations a of one chain. For step = ±1, the binary states samplers
+// visit, it is the log of the product of the ratios 1 + σ(aⱼ)(e^{step·Wⱼᵢ}
+// − 1), with the factors from columnFactors(i) in m.col: one exponential a
+// term, and a logarithm only when the product nears the float64 range.
+// Other steps (relaxed states), and terms with |Wⱼᵢ| > flipFastMaxWeight,
+// where the ratio loses relative precision, are taken as softplus
+// differences.
+func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
+	h := m.H
+	var col []float64
+	switch step {
+	case 0:
+		return 0
+	case 1:
+		col = m.col[:h]
+	case -1:
+		col = m.col[h : 2*h]
+	default:
+		var s float64
+		for j, a := range act {
+			s += softplus(float64(a)+step*float64(m.W[j*m.D+i])) - softplus(float64(a))
+		}
+		return s
+	}
+	col = col[:len(act)]
 	var s float64
 	prod := 1.0
 	for j, a := range act {
-		w := step * float64(m.W[j*m.D+i])
-		if math.Abs(w) > flipFastMaxWeight {
-			s += softplus(float64(a)+w) - softplus(float64(a))
+		if w := float64(m.W[j*m.D+i]); math.Abs(w) > flipFastMaxWeight {
+			s += softplus(float64(a)+step*w) - softplus(float64(a))
 			continue
 		}
-		prod *= 1 + sigmoid(float64(a))*math.Expm1(w)
+		prod *= 1 + logistic(float64(a))*col[j]
 		if prod > 1e200 || prod < 1e-200 {
 			s += math.Log(prod)
 			prod = 1
@@ -442,7 +487,7 @@ func softplusRow(row []float32) float64 {
 		prod := 1.0
 		for j, a := range row[j0:min(j0+512, len(row))] {
 			a := float64(a)
-			e := math.Exp(-math.Abs(a))
+			e := fastmath.ExpNonPositive(-math.Abs(a))
 			s += max(a, 0)
 			prod *= 1 + e
 			if a >= 0 {
@@ -474,8 +519,18 @@ func softplusSum(a []float64) float64 {
 
 func sigmoidInPlace(p []float32) {
 	for k, a := range p {
-		p[k] = float32(sigmoid(float64(a)))
+		p[k] = float32(logistic(float64(a)))
 	}
+}
+
+// logistic is σ(a) = 1/(1 + e⁻ᵃ) through the fast exponential, with the
+// same relative accuracy (1e-13).
+func logistic(a float64) float64 {
+	e := fastmath.ExpNonPositive(-math.Abs(a))
+	if a >= 0 {
+		return 1 / (1 + e)
+	}
+	return e / (1 + e)
 }
 
 // grow returns buf with length at least n, reallocating only when its

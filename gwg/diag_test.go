@@ -157,23 +157,3 @@ func TestMMD(t *testing.T) {
 		t.Error("MMD2 accepted a value that is not 0 or 1")
 	}
 }
-
-func TestExpNonPositive(t *testing.T) {
-	var worst float64
-	for x := -708.0; x <= 0; x += 0.00731 {
-		got, want := expNonPositive(x), math.Exp(x)
-		worst = max(worst, math.Abs(got-want)/want)
-	}
-	for _, x := range []float64{0, -1e-300, -0.5 * math.Ln2, -707.9} {
-		got, want := expNonPositive(x), math.Exp(x)
-		worst = max(worst, math.Abs(got-want)/want)
-	}
-	if worst > 1e-13 {
-		t.Errorf("relative error up to %.2e", worst)
-	}
-	for _, x := range []float64{-709, math.Inf(-1), math.NaN()} {
-		if v := expNonPositive(x); v != 0 {
-			t.Errorf("expNonPositive(%v) = %v, want 0", x, v)
-		}
-	}
-}

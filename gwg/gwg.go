@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/fastmath"
 )
 
 // maxDraws bounds k of the multi-flip samplers. The exact variant sums over
@@ -319,11 +320,12 @@ func categoricalWeights(wt []float64, x, g []float32, k int, invTau float64) (fl
 }
 
 // expShift replaces every l in v by exp(l − m) and returns the sum. m is
-// at least every l.
+// at least every l. The fast exponential's error is harmless to exactness:
+// the weights a sampler draws from are the same numbers it puts into log q.
 func expShift(v []float64, m float64) float64 {
 	var s float64
 	for i, l := range v {
-		e := expNonPositive(l - m)
+		e := fastmath.ExpNonPositive(l - m)
 		v[i] = e
 		s += e
 	}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/fastmath"
 )
 
 // langevinSampler is the discrete Langevin proposal of Zhang, Liu and Liu
@@ -191,7 +192,7 @@ func (s *langevinSampler) proposal(st *langevinState, c int, step int64) error {
 	for i, xi := range x {
 		l := float64(g[i])*s.invTau*float64(1-2*xi) - s.shift
 		bad += l * 0 // NaN unless l is finite
-		e := expNonPositive(-math.Abs(l))
+		e := fastmath.ExpNonPositive(-math.Abs(l))
 		if l >= 0 {
 			p[i] = 1 / (1 + e)
 			linear += l
