@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/gwg-go/gwg/internal/parallel"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -99,7 +100,7 @@ const im2colGrain = 8
 // matrix: row (ci, ky, kx), column (sample, oy, ox).
 func im2col[T float](g geom, x []T, b0, bc int, col []T) {
 	p, n := g.positions(), bc*g.positions()
-	parallel(g.patch(), im2colGrain, func(lo, hi int) {
+	parallel.For(g.patch(), im2colGrain, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
 			row := col[r*n:][:n]
@@ -173,7 +174,7 @@ func shiftPlane[T float](g geom, out, img []T, ky, kx, x0, x1 int) {
 func col2im[T float](g geom, col []T, b0, bc int, dx []T) {
 	p, n := g.positions(), bc*g.positions()
 	// Rows of different input channels write to different planes of dx.
-	parallel(g.Cin, max(1, im2colGrain/(g.K*g.K)), func(lo, hi int) {
+	parallel.For(g.Cin, max(1, im2colGrain/(g.K*g.K)), func(lo, hi int) {
 		for r := lo * g.K * g.K; r < hi*g.K*g.K; r++ {
 			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
 			row := col[r*n:][:n]

@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 
+	"github.com/gwg-go/gwg/internal/parallel"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -60,7 +61,7 @@ func grow[T float](s []T, n int) []T {
 const elementGrain = 1 << 14
 
 func swish[T float](y, sig, x []T) []T {
-	parallel(len(y), elementGrain, func(lo, hi int) {
+	parallel.For(len(y), elementGrain, func(lo, hi int) {
 		sigmoids(sig[lo:hi], x[lo:hi])
 		for i, v := range x[lo:hi] {
 			y[lo+i] = v * sig[lo+i]
@@ -70,7 +71,7 @@ func swish[T float](y, sig, x []T) []T {
 }
 
 func swishGrad[T float](dx, sig, x, dy []T) {
-	parallel(len(dx), elementGrain, func(lo, hi int) {
+	parallel.For(len(dx), elementGrain, func(lo, hi int) {
 		for i, v := range x[lo:hi] {
 			s := sig[lo+i]
 			dx[lo+i] = dy[lo+i] * s * (1 + v*(1-s))

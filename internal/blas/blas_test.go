@@ -14,13 +14,41 @@ import (
 // TestInstalled checks that every consumer got the implementation Name
 // promises, and that it computes a product right.
 func TestInstalled(t *testing.T) {
-	want := map[string]string{"gonum": "gonum.Implementation", "openblas": "netlib.Implementation"}[Name]
+	want := map[string][2]string{
+		"gonum":       {"gonum.Implementation", "gonum.Implementation"},
+		"gonum+sgemm": {"blas.pureGo", "gonum.Implementation"},
+		"openblas":    {"netlib.Implementation", "netlib.Implementation"},
+	}[Name]
 	for who, impl := range map[string]any{
-		"blas32": blas32.Implementation(), "blas64": blas64.Implementation(),
-		"gorgonia": G.WhichBLAS(), "tensor": tensor.WhichBLAS(),
+		"blas32": blas32.Implementation(), "gorgonia": G.WhichBLAS(), "tensor": tensor.WhichBLAS(),
 	} {
-		if got := fmt.Sprintf("%T", impl); got != want {
-			t.Errorf("%s uses %s, want %s", who, got, want)
+		if got := fmt.Sprintf("%T", impl); got != want[0] {
+			t.Errorf("%s uses %s, want %s", who, got, want[0])
+		}
+	}
+	if got := fmt.Sprintf("%T", blas64.Implementation()); got != want[1] {
+		t.Errorf("blas64 uses %s, want %s", got, want[1])
+	}
+	// A product large enough for the assembly kernel, and a small one.
+	const m, n, k = 20, 30, 40
+	big := func(f func(i int) float32, size int) []float32 {
+		v := make([]float32, size)
+		for i := range v {
+			v[i] = f(i)
+		}
+		return v
+	}
+	ab, bb, cb := big(func(i int) float32 { return float32(i%7) - 3 }, m*k), big(func(i int) float32 { return float32(i%5) - 2 }, k*n), make([]float32, m*n)
+	blas32.Implementation().Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, ab, k, bb, n, 0, cb, n)
+	for i := range m {
+		for j := range n {
+			s := float32(0)
+			for l := range k {
+				s += ab[i*k+l] * bb[l*n+j]
+			}
+			if cb[i*n+j] != s {
+				t.Fatalf("Sgemm %d×%d×%d: c[%d,%d] = %v, want %v", m, n, k, i, j, cb[i*n+j], s)
+			}
 		}
 	}
 	a := []float32{1, 2, 3, 4, 5, 6} // 2×3

@@ -1,6 +1,0 @@
-//go:build !openblas
-
-package blas
-
-// Name is the BLAS implementation in use.
-const Name = "gonum"

@@ -1,0 +1,131 @@
+package sgemm
+
+import (
+	"sync"
+
+	"github.com/gwg-go/gwg/internal/parallel"
+)
+
+// Block sizes: a kc×nc block of B (1 MB) stays in the last-level cache, an
+// mc×kc block of A (96 kB) in L2, one 16-column panel of B (16 kB) in L1.
+const (
+	mr, nr = 6, 16
+	kc     = 256
+	mc     = 96
+	nc     = 1024
+)
+
+var (
+	aPool = sync.Pool{New: func() any { s := make([]float32, mc*kc); return &s }}
+	bPool = sync.Pool{New: func() any { s := make([]float32, kc*nc); return &s }}
+)
+
+// Gemm computes c = alpha·op(a)·op(b) + beta·c for row-major matrices, where
+// op(a) is m×k (a itself, or its transpose when transA), op(b) is k×n, and
+// lda, ldb, ldc are the distances between rows. It needs Available and does
+// not check its arguments beyond Go's bounds checks.
+func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if beta != 1 {
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row)
+				continue
+			}
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+	if k == 0 || alpha == 0 {
+		return
+	}
+	ap, bp := aPool.Get().(*[]float32), bPool.Get().(*[]float32)
+	defer aPool.Put(ap)
+	defer bPool.Put(bp)
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(*bp, b, ldb, transB, pc, kb, jc, nb)
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				packA(*ap, a, lda, transA, ic, mb, pc, kb, alpha)
+				block(*ap, *bp, mb, nb, kb, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// packA copies alpha·op(a)[ic:ic+mb, pc:pc+kb] into panels of mr rows, each
+// stored column by column, zero-padding the last panel.
+func packA(ap, a []float32, lda int, trans bool, ic, mb, pc, kb int, alpha float32) {
+	for p := 0; p < mb; p += mr {
+		panel := ap[p*kb : (p+mr)*kb]
+		for l := range kb {
+			dst := panel[l*mr : (l+1)*mr]
+			for r := range mr {
+				i := ic + p + r
+				if p+r >= mb {
+					dst[r] = 0
+				} else if trans {
+					dst[r] = alpha * a[(pc+l)*lda+i]
+				} else {
+					dst[r] = alpha * a[i*lda+pc+l]
+				}
+			}
+		}
+	}
+}
+
+// packB copies op(b)[pc:pc+kb, jc:jc+nb] into panels of nr columns, each
+// stored row by row, zero-padding the last panel.
+func packB(bp, b []float32, ldb int, trans bool, pc, kb, jc, nb int) {
+	for q := 0; q < nb; q += nr {
+		panel := bp[q*kb : (q+nr)*kb]
+		w := min(nr, nb-q)
+		for l := range kb {
+			dst := panel[l*nr : (l+1)*nr]
+			if !trans {
+				copy(dst, b[(pc+l)*ldb+jc+q:][:w])
+			} else {
+				for j := range w {
+					dst[j] = b[(jc+q+j)*ldb+pc+l]
+				}
+			}
+			clear(dst[w:])
+		}
+	}
+}
+
+// panelGrain is the number of 16-column panels worth a goroutine.
+const panelGrain = 4
+
+// block adds the product of packed blocks ap (mb×kb) and bp (kb×nb) to c.
+func block(ap, bp []float32, mb, nb, kb int, c []float32, ldc int) {
+	panels := (nb + nr - 1) / nr
+	parallel.For(panels, panelGrain, func(lo, hi int) {
+		var tile [mr * nr]float32
+		for q := lo; q < hi; q++ {
+			jr := q * nr
+			w := min(nr, nb-jr)
+			for ir := 0; ir < mb; ir += mr {
+				h := min(mr, mb-ir)
+				a, b := &ap[ir*kb], &bp[jr*kb]
+				if h == mr && w == nr {
+					kernel(kb, a, b, &c[ir*ldc+jr], ldc)
+					continue
+				}
+				// An edge tile goes through a full-size scratch tile.
+				clear(tile[:])
+				kernel(kb, a, b, &tile[0], nr)
+				for r := range h {
+					row := c[(ir+r)*ldc+jr:][:w]
+					for j := range row {
+						row[j] += tile[r*nr+j]
+					}
+				}
+			}
+		}
+	})
+}
