@@ -96,3 +96,41 @@ func CheckSites(d Domain, delta []float64, x []float32, sites []int) (int, error
 	}
 	return n, nil
 }
+
+// FlipSetDeltaer is implemented by binary models that can give f at states
+// a few flips away from x much more cheaply than evaluating f there (the
+// RBM: O(H) per state once x's hidden pre-activations are known). Block
+// samplers (hb-b-h, bg-b) use it when present.
+type FlipSetDeltaer interface {
+	// FlipSetDeltas writes f(x′) − f(x) into delta[c·m+j], where x′ is
+	// chain c's state with site block[c·b+t] flipped for every bit t set in
+	// masks[c·m+j], for the n chains in x, b = len(block)/n ≤ 32 sites per
+	// chain and m = len(masks)/n flip sets per chain.
+	FlipSetDeltas(delta []float64, x []float32, block []int32, masks []uint32) error
+}
+
+// CheckFlipSets validates the arguments of FlipSetDeltas against a domain
+// and returns the number of chains n, the block length b and the number of
+// flip sets m per chain.
+func CheckFlipSets(d Domain, delta []float64, x []float32, block []int32, masks []uint32) (n, b, m int, err error) {
+	w := d.Width()
+	if d.OneHot || len(x) == 0 || len(x)%w != 0 {
+		return 0, 0, 0, fmt.Errorf("ebm: flip sets on %d values of a state of width %d (binary models only)", len(x), w)
+	}
+	n = len(x) / w
+	if len(block)%n != 0 || len(block)/n > 32 || len(masks)%n != 0 || len(delta) != len(masks) {
+		return 0, 0, 0, fmt.Errorf("ebm: flip sets for %d chains with %d block sites, %d masks and %d deltas", n, len(block), len(masks), len(delta))
+	}
+	b, m = len(block)/n, len(masks)/n
+	for k, s := range block {
+		if s < 0 || int(s) >= d.Sites {
+			return 0, 0, 0, fmt.Errorf("ebm: chain %d: block site %d outside %d sites", k/b, s, d.Sites)
+		}
+	}
+	for k, mask := range masks {
+		if b < 32 && mask>>b != 0 {
+			return 0, 0, 0, fmt.Errorf("ebm: chain %d: flip mask %#x beyond a block of %d sites", k/m, mask, b)
+		}
+	}
+	return n, b, m, nil
+}

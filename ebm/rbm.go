@@ -307,6 +307,61 @@ func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
 	return s + math.Log(prod)
 }
 
+// FlipSetDeltas writes f(x′) − f(x) for the states x′ a few flips away
+// from x that masks and block describe (see ebm.FlipSetDeltaer): one GEMM
+// for the pre-activations a of x, then per chain the block's weight
+// columns, signed by the direction of each flip, and per flip set the
+// shifted pre-activations a + Σₜ δₜW·,ₜ and their softplus sum, O(H) for
+// a set of one or two flips. Sums are in float64.
+func (m *RBM) FlipSetDeltas(delta []float64, x []float32, block []int32, masks []uint32) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	n, b, nm, err := CheckFlipSets(m.Domain(), delta, x, block, masks)
+	if err != nil {
+		return err
+	}
+	d, h := m.D, m.H
+	act := m.hiddenPre(x, n)
+	m.cols = grow(m.cols, b*h)
+	m.pre = grow(m.pre, h)
+	var bias [32]float64
+	for c := range n {
+		xc, a := x[c*d:(c+1)*d], act[c*h:(c+1)*h]
+		for t, site := range block[c*b : (c+1)*b] {
+			step := 1 - 2*float64(xc[site])
+			bias[t] = step * float64(m.Bv[site])
+			col := m.cols[t*h : (t+1)*h]
+			for j := range col {
+				col[j] = step * float64(m.W[j*d+int(site)])
+			}
+		}
+		base := softplusSum(a)
+		for k, mask := range masks[c*nm : (c+1)*nm] {
+			if mask == 0 {
+				delta[c*nm+k] = 0
+				continue
+			}
+			pre := m.pre[:h]
+			for j, v := range a {
+				pre[j] = float64(v)
+			}
+			var dv float64
+			for rest := mask; rest != 0; rest &= rest - 1 {
+				t := bits.TrailingZeros32(rest)
+				dv += bias[t]
+				col := m.cols[t*h : (t+1)*h]
+				col = col[:len(pre)]
+				for j := range pre {
+					pre[j] += col[j]
+				}
+			}
+			delta[c*nm+k] = dv + softplusSum(pre) - base
+		}
+	}
+	return nil
+}
+
 // HiddenProbs writes p(hⱼ = 1 | v) = σ((Wv + b_h)ⱼ) into p (n×H) for the
 // n = len(v)/D chains in v.
 func (m *RBM) HiddenProbs(p []float32, v []float32) error {
@@ -503,12 +558,13 @@ func softplusRow(row []float32) float64 {
 
 // softplusSum is Σ softplus(aᵢ), with the logarithms batched as in
 // softplusRow.
-func softplusSum(a []float64) float64 {
+func softplusSum[T float32 | float64](a []T) float64 {
 	var s float64
 	prod := 1.0
 	for i, v := range a {
+		v := float64(v)
 		s += max(v, 0)
-		prod *= 1 + math.Exp(-math.Abs(v))
+		prod *= 1 + fastmath.ExpNonPositive(-math.Abs(v))
 		if i%512 == 511 {
 			s += math.Log(prod)
 			prod = 1

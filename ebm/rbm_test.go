@@ -311,3 +311,94 @@ func ExampleNewRandomRBM() {
 	// log Z over hidden 10.4427, over visible 10.4427
 	// states 1024, all-ones state [1 1 1 1 1 1 1 1 1 1], its probability 1.72e-04
 }
+
+// checkFlipSetDeltas compares FlipSetDeltas, for a random block per chain
+// and every subset of it, with differences of LogProb, at binary states.
+func checkFlipSetDeltas(t *testing.T, m *RBM, n int, tol float64, rng *rand.Rand) {
+	t.Helper()
+	b := min(m.D, 5)
+	x := randomStates(m.Domain(), n, false, rng)
+	block := make([]int32, n*b)
+	for c := range n {
+		for t, i := range rng.Perm(m.D)[:b] {
+			block[c*b+t] = int32(i)
+		}
+	}
+	nm := 1 << b
+	masks := make([]uint32, n*nm)
+	for k := range masks {
+		masks[k] = uint32(k % nm)
+	}
+	delta := make([]float64, len(masks))
+	if err := m.FlipSetDeltas(delta, x, block, masks); err != nil {
+		t.Fatal(err)
+	}
+	f0, f1 := make([]float64, n), make([]float64, n)
+	if err := m.LogProb(f0, x); err != nil {
+		t.Fatal(err)
+	}
+	for mask := range nm {
+		y := append([]float32(nil), x...)
+		for c := range n {
+			for t := range b {
+				if mask&(1<<t) != 0 {
+					i := c*m.D + int(block[c*b+t])
+					y[i] = 1 - y[i]
+				}
+			}
+		}
+		if err := m.LogProb(f1, y); err != nil {
+			t.Fatal(err)
+		}
+		for c := range n {
+			if got, want := delta[c*nm+mask], f1[c]-f0[c]; !near(got, want, tol) {
+				t.Fatalf("chain %d mask %#x: delta %v, LogProb difference %v", c, mask, got, want)
+			}
+		}
+	}
+	for _, bad := range []func(){
+		func() { block[0] = int32(m.D) },
+		func() { masks[1] = 1 << b },
+	} {
+		blk, msk := append([]int32(nil), block...), append([]uint32(nil), masks...)
+		bad()
+		if err := m.FlipSetDeltas(delta, x, block, masks); err == nil {
+			t.Error("FlipSetDeltas accepted a bad block or mask")
+		}
+		block, masks = blk, msk
+	}
+	if err := m.FlipSetDeltas(delta[1:], x, block, masks[1:]); err == nil {
+		t.Error("FlipSetDeltas accepted masks that are not whole chains")
+	}
+}
+
+// TestRBMFlipSetDeltas checks the flip-set deltas on random RBMs, and to
+// 1e-12 on one whose parameters are multiples of 2⁻¹⁰, where the float32
+// pre-activations of LogProb are exact and the two must agree in float64.
+func TestRBMFlipSetDeltas(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, sz := range rbmSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(t *testing.T) {
+			m, err := NewRandomRBM(sz.d, sz.h, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFlipSetDeltas(t, m, 4, 1e-5, rng)
+			quantize(m, 4)
+			checkFlipSetDeltas(t, m, 4, 1e-12, rng)
+		})
+	}
+}
+
+// quantize scales the weights of m by scale and rounds every parameter to a
+// multiple of 2⁻¹⁰, so that sums of a few of them are exact in float32.
+func quantize(m *RBM, scale float32) {
+	round := func(p []float32, s float32) {
+		for k, v := range p {
+			p[k] = float32(math.Round(float64(v*s)*1024) / 1024)
+		}
+	}
+	round(m.W, scale)
+	round(m.Bv, 1)
+	round(m.Bh, 1)
+}

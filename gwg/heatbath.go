@@ -38,8 +38,10 @@ const (
 //
 // Weights: when a block is a single site and the model is an
 // ebm.SiteDeltaer, one SiteDeltas call gives f at every value of the site
-// relative to f(x) (counted as one evaluation per chain). Otherwise f is
-// evaluated at every candidate but x, whose f is cached: candidates − 1
+// relative to f(x) (counted as one evaluation per chain). Otherwise, on a
+// binary model that is an ebm.FlipSetDeltaer, one FlipSetDeltas call gives
+// f at every candidate relative to f(x); without either, f is evaluated at
+// every candidate but x, whose f is cached. Both count candidates − 1
 // evaluations per chain and step. No gradients are needed.
 //
 // Candidates are numbered in one of two ways. By value (one-hot models, and
@@ -49,7 +51,8 @@ const (
 type heatBath struct {
 	name  string
 	model ebm.Model
-	sd    ebm.SiteDeltaer // nil when the model is not one
+	sd    ebm.SiteDeltaer    // nil when the model is not one
+	fs    ebm.FlipSetDeltaer // nil when the model is not one
 	dom   ebm.Domain
 	width int
 	sched schedule
@@ -63,13 +66,15 @@ type heatBath struct {
 	ball     []uint32  // masks over blockLen bits with at most h ones
 	aux      []uint32  // n, mask of the auxiliary centre relative to x (hb)
 	byValue  bool      // this step's candidates are numbered by value
-	deltas   bool      // this step's weights come from SiteDeltas
+	deltas   bool      // this step's weights are differences from f(x)
+	setDelta bool      // … and come from FlipSetDeltas rather than SiteDeltas
 	m        int       // candidates per chain this step
 	self     []int32   // n, which candidate is x itself
 	cand     []float32 // n×(m−1) candidate states other than x
 	fc       []float64 // n×(m−1), f at them
 	sites    []int     // n, argument of SiteDeltas
-	delta    []float64 // n×K, result of SiteDeltas
+	masks    []uint32  // n×m, argument of FlipSetDeltas: ball[j] ^ aux[c]
+	delta    []float64 // n×m, result of SiteDeltas or FlipSetDeltas
 	wt       []float64 // scratch weights
 	perm     []int32
 	pos      int // next unused position of perm
@@ -91,6 +96,9 @@ func newHeatBath(name string, m ebm.Model, sched schedule, b, h int) (*heatBath,
 	}
 	s := &heatBath{name: name, model: m, dom: dom, width: dom.Width(), sched: sched, b: b, h: h}
 	s.sd, _ = m.(ebm.SiteDeltaer)
+	if !dom.OneHot {
+		s.fs, _ = m.(ebm.FlipSetDeltaer)
+	}
 	if !dom.OneHot && (b > 30 || ballSize(b, h) > maxCandidates) {
 		return nil, fmt.Errorf("gwg: %s: more than %d candidate states per step", name, maxCandidates)
 	}
@@ -131,7 +139,8 @@ func (s *heatBath) Init(x []float32) error {
 	s.cand = ensure(s.cand, n*(maxCand-1)*s.width)
 	s.fc = ensure(s.fc, n*(maxCand-1))
 	s.sites = ensure(s.sites, n)
-	s.delta = ensure(s.delta, n*s.dom.Categories)
+	s.masks = ensure(s.masks, n*maxCand)
+	s.delta = ensure(s.delta, n*maxCand)
 	copy(s.x, x)
 	if err := s.model.LogProb(s.f, s.x); err != nil {
 		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
@@ -216,8 +225,10 @@ func (s *heatBath) setBlockLen(l int) {
 		s.ball = ballMasks(s.ball[:0], l, s.h)
 	}
 	s.blockLen = l
-	s.deltas = l == 1 && s.sd != nil
-	s.byValue = s.dom.OneHot || s.deltas
+	siteDeltas := l == 1 && s.sd != nil
+	s.byValue = s.dom.OneHot || siteDeltas
+	s.setDelta = !s.byValue && s.fs != nil
+	s.deltas = siteDeltas || s.setDelta
 	if s.byValue {
 		s.m = s.dom.Categories
 	} else {
@@ -247,6 +258,9 @@ func (s *heatBath) evaluate() error {
 				if mask == s.aux[c] {
 					s.self[c] = int32(j)
 				}
+				if s.setDelta {
+					s.masks[c*m+j] = mask ^ s.aux[c]
+				}
 			}
 		}
 		if s.deltas {
@@ -264,13 +278,21 @@ func (s *heatBath) evaluate() error {
 		}
 	}
 	if s.deltas {
-		if err := s.sd.SiteDeltas(s.delta, s.x, s.sites); err != nil {
-			return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
+		delta := s.delta[:s.n*m]
+		if s.setDelta {
+			if err := s.fs.FlipSetDeltas(delta, s.x, s.blocks, s.masks[:s.n*m]); err != nil {
+				return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
+			}
+			s.stats.Evals += int64(s.n * (m - 1))
+		} else {
+			if err := s.sd.SiteDeltas(delta, s.x, s.sites); err != nil {
+				return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
+			}
+			s.stats.Evals += int64(s.n)
 		}
-		s.stats.Evals += int64(s.n)
-		for r, v := range s.delta {
+		for r, v := range delta {
 			if !finite(v) {
-				return fmt.Errorf("gwg: %s step %d: chain %d: model returned a site delta %v", s.name, step, r/m, v)
+				return fmt.Errorf("gwg: %s step %d: chain %d: model returned a delta %v", s.name, step, r/m, v)
 			}
 		}
 		return nil

@@ -622,15 +622,23 @@ func TestCategoricalKernel(t *testing.T) {
 }
 
 // TestRBMKernelExact runs the exactness check on a tiny RBM, whose f is a
-// sum of softplus terms rather than a quadratic.
+// sum of softplus terms rather than a quadratic. Its parameters are
+// multiples of 2⁻¹⁰, so that the float32 pre-activations of LogProb are
+// exact and the float64 deltas of SiteDeltas and FlipSetDeltas describe the
+// same distribution to 1e-15: their kernels must pass at 1e-9 too.
 func TestRBMKernelExact(t *testing.T) {
 	m, err := ebm.NewRandomRBM(7, 3, rand.New(rand.NewPCG(11, 12)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range m.W {
-		m.W[i] *= 4 // couplings of order one, so that the target is far from a product
+	round := func(p []float32, scale float64) {
+		for i, v := range p {
+			p[i] = float32(math.Round(scale*float64(v)*1024) / 1024)
+		}
 	}
+	round(m.W, 4) // couplings of order one, so that the target is far from a product
+	round(m.Bv, 1)
+	round(m.Bh, 1)
 	ex, pi := enumerate(t, m)
 	for _, name := range []string{"gwg", "gwg-3", "gwg-exact-3"} {
 		t.Run(name, func(t *testing.T) {
@@ -640,26 +648,28 @@ func TestRBMKernelExact(t *testing.T) {
 	t.Run("dmala", func(t *testing.T) {
 		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
 	})
+	for _, name := range []string{"hb-3-1", "bg-2"} {
+		t.Run(name+"/FlipSetDeltas", func(t *testing.T) {
+			s := mustNew(t, name, m, Options{}).(*heatBath)
+			checkExact(t, heatBathKernel(t, s, ex, []int32{6, 0, 3}[:s.b]), pi, true)
+			if !s.setDelta {
+				t.Error("the sampler did not use the model's FlipSetDeltas")
+			}
+		})
+	}
 	t.Run("hb-3-1", func(t *testing.T) {
-		s := mustNew(t, "hb-3-1", m, Options{}).(*heatBath)
+		s := mustNew(t, "hb-3-1", plainModel{m}, Options{}).(*heatBath)
 		checkExact(t, heatBathKernel(t, s, ex, []int32{6, 0, 3}), pi, true)
 	})
 	t.Run("gibbs", func(t *testing.T) {
 		s := mustNew(t, "gibbs", plainModel{m}, Options{}).(*heatBath)
 		checkExact(t, heatBathKernel(t, s, ex, []int32{4}), pi, true)
 	})
-	// With SiteDeltas the kernel is exact for the distribution the deltas
-	// imply. The RBM computes them from float32 pre-activations plus a
-	// float64 weight, LogProb from float32 pre-activations of the flipped
-	// state, so the two agree only to float32 rounding: the check holds to
-	// 1e-6, not 1e-9.
 	t.Run("gibbs/SiteDeltas", func(t *testing.T) {
 		s := mustNew(t, "gibbs", m, Options{}).(*heatBath)
-		p := heatBathKernel(t, s, ex, []int32{4})
-		rowErr, statErr, dbErr := p.check(pi)
-		t.Logf("row %.1e, πP−π %.1e, detailed balance %.1e", rowErr, statErr, dbErr)
-		if !s.deltas || rowErr > kernelTol || statErr > 1e-6 || dbErr > 1e-6 {
-			t.Errorf("SiteDeltas path (used: %v): row %.1e, πP − π %.1e, detailed balance %.1e", s.deltas, rowErr, statErr, dbErr)
+		checkExact(t, heatBathKernel(t, s, ex, []int32{4}), pi, true)
+		if !s.deltas {
+			t.Error("gibbs did not use the model's SiteDeltas")
 		}
 	})
 }
