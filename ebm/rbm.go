@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -40,8 +41,8 @@ type RBM struct {
 	act  []float32 // n×H pre-activations, then probabilities
 	prod []float64 // D running products in FlipDeltas
 	col  []float64 // 2×H, e^{±Wⱼᵢ} − 1 for the column colSite in SiteDeltas
-	cols []float64 // b×H signed weight columns of a block in FlipSetDeltas
-	pre  []float64 // H pre-activations of a candidate in FlipSetDeltas
+	cols []float64 // 3×b×H weight columns of a block and their factors, FlipSetDeltas
+	pre  []float64 // 2×H, σ(a) of a chain and a candidate's work row, FlipSetDeltas
 	expW []float64 // H×D, e^W − 1
 	expD []float64 // H×D, (e^−W − 1) − (e^W − 1)
 }
@@ -308,11 +309,19 @@ func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
 }
 
 // FlipSetDeltas writes f(x′) − f(x) for the states x′ a few flips away
-// from x that masks and block describe (see ebm.FlipSetDeltaer): one GEMM
-// for the pre-activations a of x, then per chain the block's weight
-// columns, signed by the direction of each flip, and per flip set the
-// shifted pre-activations a + Σₜ δₜW·,ₜ and their softplus sum, O(H) for
-// a set of one or two flips. Sums are in float64.
+// from x that masks and block describe (see ebm.FlipSetDeltaer). One GEMM
+// gives the pre-activations a of x. Flipping the sites of a set S moves
+// them by δ = Σ_{t∈S} stepₜ·W·,ₜ, and as in SiteDeltas
+//
+//	Σⱼ softplus(aⱼ + δⱼ) − softplus(aⱼ) = log Πⱼ (1 + σ(aⱼ)(e^{δⱼ} − 1)),
+//
+// where e^{δ} − 1 is built from the factors e^{±Wⱼₜ} − 1 of the block's
+// columns. Those are computed once for a run of chains with the same block
+// (hb-b-h and bg-b give all chains the same one), so a candidate costs
+// O(|S|·H) multiply-adds and no exponential. Sets whose flips could move a
+// pre-activation by more than flipFastMaxWeight, and relaxed states, take
+// the softplus sums of the shifted pre-activations instead. Sums are in
+// float64.
 func (m *RBM) FlipSetDeltas(delta []float64, x []float32, block []int32, masks []uint32) error {
 	if err := m.check(); err != nil {
 		return err
@@ -323,43 +332,116 @@ func (m *RBM) FlipSetDeltas(delta []float64, x []float32, block []int32, masks [
 	}
 	d, h := m.D, m.H
 	act := m.hiddenPre(x, n)
-	m.cols = grow(m.cols, b*h)
-	m.pre = grow(m.pre, h)
-	var bias [32]float64
+	m.cols = grow(m.cols, 3*b*h)
+	m.pre = grow(m.pre, 2*h)
+	sig, work := m.pre[:h], m.pre[h:2*h]
+	var prev []int32
+	var wmax float64
 	for c := range n {
-		xc, a := x[c*d:(c+1)*d], act[c*h:(c+1)*h]
-		for t, site := range block[c*b : (c+1)*b] {
-			step := 1 - 2*float64(xc[site])
-			bias[t] = step * float64(m.Bv[site])
-			col := m.cols[t*h : (t+1)*h]
-			for j := range col {
-				col[j] = step * float64(m.W[j*d+int(site)])
-			}
+		blk := block[c*b : (c+1)*b]
+		if prev == nil || !slices.Equal(blk, prev) {
+			wmax = m.blockFactors(blk)
+			prev = blk
 		}
-		base := softplusSum(a)
+		xc, a := x[c*d:(c+1)*d], act[c*h:(c+1)*h]
+		for j, v := range a {
+			sig[j] = logistic(float64(v))
+		}
+		base := math.NaN() // Σ softplus(a), once a set needs it
 		for k, mask := range masks[c*nm : (c+1)*nm] {
-			if mask == 0 {
-				delta[c*nm+k] = 0
-				continue
-			}
-			pre := m.pre[:h]
-			for j, v := range a {
-				pre[j] = float64(v)
-			}
 			var dv float64
+			binary := true
 			for rest := mask; rest != 0; rest &= rest - 1 {
-				t := bits.TrailingZeros32(rest)
-				dv += bias[t]
-				col := m.cols[t*h : (t+1)*h]
-				col = col[:len(pre)]
-				for j := range pre {
-					pre[j] += col[j]
-				}
+				site := blk[bits.TrailingZeros32(rest)]
+				v := xc[site]
+				dv += (1 - 2*float64(v)) * float64(m.Bv[site])
+				binary = binary && (v == 0 || v == 1)
 			}
-			delta[c*nm+k] = dv + softplusSum(pre) - base
+			switch {
+			case mask == 0:
+				delta[c*nm+k] = 0
+			case binary && float64(bits.OnesCount32(mask))*wmax <= flipFastMaxWeight:
+				delta[c*nm+k] = dv + m.ratioSum(sig, work, xc, blk, mask)
+			default:
+				if math.IsNaN(base) {
+					base = softplusSum(a)
+				}
+				for j, v := range a {
+					work[j] = float64(v)
+				}
+				for rest := mask; rest != 0; rest &= rest - 1 {
+					t := bits.TrailingZeros32(rest)
+					step := 1 - 2*float64(xc[blk[t]])
+					for j, w := range m.cols[t*h : (t+1)*h] {
+						work[j] += step * w
+					}
+				}
+				delta[c*nm+k] = dv + softplusSum(work) - base
+			}
 		}
 	}
 	return nil
+}
+
+// blockFactors fills m.cols with the weight columns of the block's sites
+// (b×H), then e^{Wⱼₜ} − 1 (b×H), then e^{−Wⱼₜ} − 1 (b×H), and returns the
+// largest |Wⱼₜ|. As in columnFactors, both factors come from one fast
+// exponential, right to 1e-16 absolute.
+func (m *RBM) blockFactors(blk []int32) float64 {
+	b, h := len(blk), m.H
+	var wmax float64
+	for t, site := range blk {
+		for j := range h {
+			w := float64(m.W[j*m.D+int(site)])
+			e := fastmath.ExpNonPositive(-math.Abs(w))
+			up, down := 1/e-1, e-1
+			if w < 0 {
+				up, down = down, up
+			}
+			m.cols[t*h+j], m.cols[(b+t)*h+j], m.cols[(2*b+t)*h+j] = w, up, down
+			wmax = max(wmax, math.Abs(w))
+		}
+	}
+	return wmax
+}
+
+// ratioSum is Σⱼ softplus(aⱼ + δⱼ) − softplus(aⱼ) for the flips of mask at
+// the binary state xc, given sig = σ(a) and the factors of blockFactors:
+// it builds e^{δ} − 1 in work, multiplying in one site's e^{±W} at a time
+// as (1 + p)(1 + q) − 1 = p + q + pq, and returns log Πⱼ (1 + σⱼ(e^{δⱼ} −
+// 1)), taking a logarithm whenever the product nears the float64 range.
+func (m *RBM) ratioSum(sig, work []float64, xc []float32, blk []int32, mask uint32) float64 {
+	b, h := len(blk), m.H
+	first := true
+	for rest := mask; rest != 0; rest &= rest - 1 {
+		t := bits.TrailingZeros32(rest)
+		off := (b + t) * h // e^{W} − 1: the site goes from 0 to 1
+		if xc[blk[t]] == 1 {
+			off = (2*b + t) * h
+		}
+		f := m.cols[off : off+h]
+		f = f[:len(work)]
+		if first {
+			copy(work, f)
+			first = false
+			continue
+		}
+		for j, q := range f {
+			p := work[j]
+			work[j] = p + q + p*q
+		}
+	}
+	var s float64
+	prod := 1.0
+	sig = sig[:len(work)]
+	for j, u := range work {
+		prod *= 1 + sig[j]*u
+		if prod > 1e200 || prod < 1e-200 {
+			s += math.Log(prod)
+			prod = 1
+		}
+	}
+	return s + math.Log(prod)
 }
 
 // HiddenProbs writes p(hⱼ = 1 | v) = σ((Wv + b_h)ⱼ) into p (n×H) for the

@@ -56,6 +56,7 @@ func TestRBMFlipDeltasLargeWeights(t *testing.T) {
 	m.W[0] = 700
 	checkFlipDeltas(t, m, 3, 1e-4, rng)
 	checkSiteDeltas(t, m, 3, 1e-4, rng)
+	checkFlipSetDeltas(t, m, 3, false, 1e-4, rng)
 	// Weights around the switch between the two forms, and many units whose
 	// product must be renormalised.
 	m, err = NewRandomRBM(4, 3000, rng)
@@ -67,6 +68,7 @@ func TestRBMFlipDeltasLargeWeights(t *testing.T) {
 	}
 	checkFlipDeltas(t, m, 3, 1e-4, rng)
 	checkSiteDeltas(t, m, 3, 1e-4, rng)
+	checkFlipSetDeltas(t, m, 3, false, 1e-4, rng)
 }
 
 // TestRBMWide crosses the 512-unit chunks in which the softplus sums take
@@ -313,17 +315,20 @@ func ExampleNewRandomRBM() {
 }
 
 // checkFlipSetDeltas compares FlipSetDeltas, for a random block per chain
-// and every subset of it, with differences of LogProb, at binary states.
-func checkFlipSetDeltas(t *testing.T, m *RBM, n int, tol float64, rng *rand.Rand) {
+// (the same for the first two chains) and every subset of it, with
+// differences of LogProb, at binary or relaxed states (a flip maps v to
+// 1 − v).
+func checkFlipSetDeltas(t *testing.T, m *RBM, n int, relaxed bool, tol float64, rng *rand.Rand) {
 	t.Helper()
 	b := min(m.D, 5)
-	x := randomStates(m.Domain(), n, false, rng)
+	x := randomStates(m.Domain(), n, relaxed, rng)
 	block := make([]int32, n*b)
 	for c := range n {
 		for t, i := range rng.Perm(m.D)[:b] {
 			block[c*b+t] = int32(i)
 		}
 	}
+	copy(block[b:2*b], block[:b])
 	nm := 1 << b
 	masks := make([]uint32, n*nm)
 	for k := range masks {
@@ -383,9 +388,10 @@ func TestRBMFlipSetDeltas(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkFlipSetDeltas(t, m, 4, 1e-5, rng)
+			checkFlipSetDeltas(t, m, 4, false, 1e-5, rng)
+			checkFlipSetDeltas(t, m, 4, true, 1e-5, rng)
 			quantize(m, 4)
-			checkFlipSetDeltas(t, m, 4, 1e-12, rng)
+			checkFlipSetDeltas(t, m, 4, false, 1e-12, rng)
 		})
 	}
 }
