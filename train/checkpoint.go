@@ -124,7 +124,7 @@ func tensorData(ts []ckpt.Tensor) [][]float32 {
 }
 
 // savedConfig is what a checkpoint's opaque training configuration holds:
-// the settings and the rollbacks spent, which lower the rate for good.
+// the settings and the rollbacks spent, each of which cut the learning rate.
 type savedConfig struct {
 	Config    Config `msgpack:"config"`
 	Rollbacks int    `msgpack:"rollbacks"`

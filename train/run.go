@@ -96,7 +96,7 @@ func Latest(dir string) (string, error) {
 //
 // The divergence guard: when a step fails with ErrDiverged, Run restores the
 // state of the last checkpoint it wrote (or the state it started from) and
-// multiplies the learning rate by Config.RollbackFactor, at most
+// multiplies the learning rate by Config.RollbackFactor for good, at most
 // Config.MaxRollbacks times; after that it stops with an error naming the
 // last good checkpoint. Checkpoints are only written from healthy states, so
 // a good checkpoint is never replaced by a bad one.
@@ -158,11 +158,11 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			}
 			return fmt.Errorf("%w; stopped after %d rollbacks; last good checkpoint: %s", cause, t.rollbacks, where)
 		}
-		rollbacks, lr := t.rollbacks+1, cfg.LR*cfg.RollbackFactor
+		rollbacks := t.rollbacks + 1
 		if err := t.Restore(good); err != nil {
 			return err
 		}
-		t.rollbacks, cfg.LR = rollbacks, lr
+		t.rollbacks = rollbacks
 		t.win = window{start: now()}
 		// The log forgets the undone iterations too.
 		mlog.Close()
@@ -170,7 +170,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 		event("%v; rolled back to iteration %d with learning rate %.3g (rollback %d of %d)",
-			cause, t.iter, lr, rollbacks, cfg.MaxRollbacks)
+			cause, t.iter, t.peakLR(), rollbacks, cfg.MaxRollbacks)
 		return nil
 	}
 	for t.iter < cfg.Iters {

@@ -132,8 +132,8 @@ func initializer(kind string, data *datasets.Split, mean []float32, width int) (
 	return nil, fmt.Errorf("train: unknown buffer initialisation %q", kind)
 }
 
-// Config returns the run's configuration, including any learning-rate cuts
-// made by rollbacks.
+// Config returns the run's configuration as given; rollbacks cut the
+// learning rate without changing it.
 func (t *Trainer) Config() Config { return t.cfg }
 
 // Iter is the number of iterations completed.
@@ -163,7 +163,7 @@ type StepResult struct {
 // the data or the model.
 func (t *Trainer) Step() (StepResult, error) {
 	cfg := &t.cfg
-	res := StepResult{LR: LearningRate(cfg.LR, cfg.Warmup, t.iter)}
+	res := StepResult{LR: LearningRate(t.peakLR(), cfg.Warmup, t.iter)}
 	t.dataBatch()
 	if err := t.buf.Pick(t.chainIdx, t.rng); err != nil {
 		return res, err
@@ -213,6 +213,14 @@ func (t *Trainer) Step() (StepResult, error) {
 	t.iter++
 	t.win.add(res)
 	return res, nil
+}
+
+// peakLR is the learning rate after warm-up: Config.LR, cut by
+// Config.RollbackFactor for every rollback so far. Keeping the cuts out of
+// the Config lets a resumed run be checked against the command line that
+// started it.
+func (t *Trainer) peakLR() float64 {
+	return t.cfg.LR * math.Pow(t.cfg.RollbackFactor, float64(t.rollbacks))
 }
 
 // samplerError classifies a sampler failure. Samplers refuse non-finite f
