@@ -138,3 +138,34 @@ func BenchmarkRBMSiteDeltas(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRBMFlipSetDeltas is the model's share of one hb-10-1 step of 100
+// chains: a block of 10 sites shared by the chains and, per chain, the
+// Hamming ball of radius 1 around a centre one flip away from x.
+func BenchmarkRBMFlipSetDeltas(b *testing.B) {
+	const bsz = 10
+	for _, sz := range rbmBenchSizes {
+		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
+			m, x := benchRBM(b, sz.d, sz.h)
+			block := make([]int32, benchChains*bsz)
+			for k := range block {
+				block[k] = int32((k % bsz) * 7 % sz.d)
+			}
+			masks := make([]uint32, 0, benchChains*(bsz+1))
+			for c := range benchChains {
+				aux := uint32(1) << (c % bsz)
+				masks = append(masks, aux)
+				for t := range bsz {
+					masks = append(masks, aux^1<<t)
+				}
+			}
+			delta := make([]float64, len(masks))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.FlipSetDeltas(delta, x, block, masks); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
