@@ -11,6 +11,11 @@
 // trailing axes of a 4-D tensor give wrong gradients, so mean pooling reshapes
 // to [B, C, H·W] and reduces axis 2. Its convolution allocates hundreds of
 // megabytes per run, so the convolutions here are custom operations (im2col
-// and one GEMM per sample, into buffers kept between runs) with their own
-// backward operations.
+// of a chunk of samples and one GEMM, into buffers kept between runs) with
+// their own backward operations; Swish is one too. Its compiled programs may
+// overwrite a requested output or a bound input in place; Program guards
+// against that.
+//
+// The matrix products go through gonum's blas32 and blas64, whose
+// implementation package internal/blas chooses at build time.
 package nn
