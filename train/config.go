@@ -77,7 +77,7 @@ func Paper(dataset, model string) Config {
 // Demo returns a small, fast setting that reaches digit-like (if speckled)
 // samples on dynamic MNIST in a few minutes on two cores: a 784-64-64-64-1
 // MLP, 1,500 iterations of K = 20 GWG steps on a buffer of 1,000 chains,
-// Adam at 1e-3. Measured here: 146 s of CPU time in all. Longer training,
+// Adam at 1e-3. Measured here: 82 s of CPU time in all. Longer training,
 // K = 40, a wider net, lr 3e-4 or DMALA gave no clearly cleaner samples at
 // this budget.
 func Demo(dataset string) Config {
