@@ -20,8 +20,9 @@ type SamplerFactory func(m ebm.Model) (gwg.Sampler, error)
 var ErrDiverged = errors.New("training diverged")
 
 // pcgStream is the second word of the trainer's PCG seed; the first is
-// Config.Seed. A constant keeps the trainer's stream apart from the model's
-// initialisation, which callers seed with Config.Seed alone.
+// Config.Seed. The other streams of a run use other second words: the
+// model's initial weights modelStream, the data order of epoch e the number
+// e, validation validStream.
 const pcgStream = 0x7261696e // "rain"
 
 // Trainer holds the state of a PCD run in memory and advances it one
