@@ -17,9 +17,10 @@ type Trainable interface {
 	Params() []*Param
 	// ContrastiveGrad evaluates the training loss
 	//
-	//	L = mean f(samples) − mean f(data) + l2·(mean f(data)² + mean f(samples)²)
+	//	L = mean f(samples) − mean f(data) + l2·(mean of f(data)² + mean of f(samples)²)
 	//
-	// on a batch of data and a batch of sampler states (each n × Width values;
+	// (the squares are taken per example before averaging, as the reference
+	// code's penalty on the size of f does) on a batch of data and a batch of sampler states (each n × Width values;
 	// the two n may differ) and overwrites every Param.Grad with ∂L/∂θ. It
 	// returns the two means of f so that the trainer can log them.
 	ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSamples float64, err error)
