@@ -35,6 +35,7 @@
 // with the paper's periodic lattices) and FHMM (a factorial HMM posterior)
 // have hand-written gradients. Beyond Model, the binary ones give exact
 // single-flip differences (FlipDeltaer) and all of them exact differences
-// for one site per chain (SiteDeltaer). Enumerate normalises any model over a
+// for one site per chain (SiteDeltaer); the RBM also gives f at states a few
+// flips away from x (FlipSetDeltaer). Enumerate normalises any model over a
 // small state space exactly, for tests of samplers and of AIS.
 package ebm
