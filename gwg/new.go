@@ -60,8 +60,8 @@ func Names() []string {
 // when it is an ebm.SiteDeltaer, and otherwise by evaluating f there (f at
 // the current state is cached); bg-b and hb-b-h weigh their candidates
 // with FlipSetDeltas when the model is an ebm.FlipSetDeltaer. New fails for
-// an unknown name, bad
-// parameters, or a sampler that does not fit the model's domain.
+// an unknown name, bad parameters, or a sampler that does not fit the
+// model's domain.
 func New(name string, m ebm.Model, opt Options) (Sampler, error) {
 	if m == nil {
 		return nil, fmt.Errorf("gwg: %s: nil model", name)
