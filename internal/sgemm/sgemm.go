@@ -104,28 +104,40 @@ const panelGrain = 4
 // block adds the product of packed blocks ap (mb×kb) and bp (kb×nb) to c.
 func block(ap, bp []float32, mb, nb, kb int, c []float32, ldc int) {
 	panels := (nb + nr - 1) / nr
+	if panels < 2*panelGrain {
+		// Too small to split: calling directly keeps the closure below from
+		// being allocated, so the samplers' steps on small models stay
+		// allocation-free.
+		panelRange(ap, bp, mb, nb, kb, c, ldc, 0, panels)
+		return
+	}
 	parallel.For(panels, panelGrain, func(lo, hi int) {
-		var tile [mr * nr]float32
-		for q := lo; q < hi; q++ {
-			jr := q * nr
-			w := min(nr, nb-jr)
-			for ir := 0; ir < mb; ir += mr {
-				h := min(mr, mb-ir)
-				a, b := &ap[ir*kb], &bp[jr*kb]
-				if h == mr && w == nr {
-					kernel(kb, a, b, &c[ir*ldc+jr], ldc)
-					continue
-				}
-				// An edge tile goes through a full-size scratch tile.
-				clear(tile[:])
-				kernel(kb, a, b, &tile[0], nr)
-				for r := range h {
-					row := c[(ir+r)*ldc+jr:][:w]
-					for j := range row {
-						row[j] += tile[r*nr+j]
-					}
+		panelRange(ap, bp, mb, nb, kb, c, ldc, lo, hi)
+	})
+}
+
+// panelRange computes the column panels [lo, hi) of block.
+func panelRange(ap, bp []float32, mb, nb, kb int, c []float32, ldc int, lo, hi int) {
+	var tile [mr * nr]float32
+	for q := lo; q < hi; q++ {
+		jr := q * nr
+		w := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			h := min(mr, mb-ir)
+			a, b := &ap[ir*kb], &bp[jr*kb]
+			if h == mr && w == nr {
+				kernel(kb, a, b, &c[ir*ldc+jr], ldc)
+				continue
+			}
+			// An edge tile goes through a full-size scratch tile.
+			clear(tile[:])
+			kernel(kb, a, b, &tile[0], nr)
+			for r := range h {
+				row := c[(ir+r)*ldc+jr:][:w]
+				for j := range row {
+					row[j] += tile[r*nr+j]
 				}
 			}
 		}
-	})
+	}
 }
