@@ -9,10 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/gwg-go/gwg/internal/atomicfile"
 )
 
 // Magic opens every checkpoint file.
@@ -256,65 +257,28 @@ func decodePayload(h header, payload []byte) (*Checkpoint, error) {
 	return c, nil
 }
 
-// Save writes c to path atomically: it writes a temporary file in the same
-// directory, syncs it to disk and renames it over path. On any error the
-// temporary file is removed and a file already at path is left as it was.
+// Save writes c to path atomically (see package internal/atomicfile): a
+// reader, even after a crash, finds the old file or the complete new one. On
+// any error a file already at path is left as it was.
 func Save(path string, c *Checkpoint) error {
 	return save(path, c, nil)
 }
 
 // save is Save with a seam for tests: wrap, if not nil, wraps the writer of
 // the temporary file, e.g. to fail after n bytes like a full disk.
-func save(path string, c *Checkpoint, wrap func(io.Writer) io.Writer) (err error) {
+func save(path string, c *Checkpoint, wrap func(io.Writer) io.Writer) error {
 	b, err := marshal(c)
+	if err == nil {
+		err = atomicfile.Write(path, func(w io.Writer) error {
+			if wrap != nil {
+				w = wrap(w)
+			}
+			_, err := w.Write(b)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("ckpt: saving %s: %w", path, err)
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	// The leading dot keeps a half-written file out of globs like *.ckpt.
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("ckpt: saving %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("ckpt: saving %s: %w", path, err)
-		}
-	}()
-	var w io.Writer = f
-	if wrap != nil {
-		w = wrap(f)
-	}
-	if _, err := w.Write(b); err != nil {
-		return err
-	}
-	// CreateTemp makes the file private; a checkpoint is an ordinary file.
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Sync the directory so that the rename itself survives a crash.
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("syncing directory: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing directory: %w", err)
 	}
 	return nil
 }

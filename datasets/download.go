@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/gwg-go/gwg/internal/atomicfile"
 )
 
 // remoteFile is one file of a data set's download.
@@ -156,7 +158,7 @@ func (f *remoteFile) verifyContent(path string, n int64, sum []byte) error {
 }
 
 // fetch downloads f to dest through a temporary file in dest's folder.
-func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, progress io.Writer) (err error) {
+func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, progress io.Writer) error {
 	fail := func(err error) error { return fmt.Errorf("datasets: downloading %s: %w", f.url, err) }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.url, nil)
 	if err != nil {
@@ -174,16 +176,11 @@ func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, 
 		return fail(fmt.Errorf("server announces %d bytes, want %d", resp.ContentLength, f.size))
 	}
 
-	tmp, err := os.CreateTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".*.part")
+	tmp, err := atomicfile.Create(dest)
 	if err != nil {
 		return fail(err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
+	defer tmp.Abort()
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
 	var bar *progressbar.ProgressBar
@@ -218,16 +215,10 @@ func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, 
 	if resp.ContentLength >= 0 && n != resp.ContentLength {
 		return fail(fmt.Errorf("truncated: %d of %d bytes", n, resp.ContentLength))
 	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := f.verifyContent(tmp.Name(), n, h.Sum(nil)); err != nil {
+	if err := f.verifyContent(tmp.TempName(), n, h.Sum(nil)); err != nil {
 		return fail(fmt.Errorf("downloaded file is not valid: %w", err))
 	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	if err := tmp.Commit(); err != nil {
 		return fail(err)
 	}
 	return nil

@@ -1,14 +1,13 @@
 package datasets
 
 import (
-	"bufio"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/gwg-go/gwg/internal/atomicfile"
 )
 
 // GridImage lays out n images of rows×cols values in [0, 1] as one gray
@@ -63,37 +62,9 @@ func WriteGridPNG(path string, images []float32, n, rows, cols int) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, func(w io.Writer) error { return png.Encode(w, img) })
-}
-
-// writeFileAtomic writes path through a temporary file in the same folder,
-// renamed over path only after write succeeded and the data reached the disk.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	err = atomicfile.Write(path, func(w io.Writer) error { return png.Encode(w, img) })
 	if err != nil {
-		return fmt.Errorf("datasets: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriter(f)
-	if err := write(bw); err != nil {
 		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("datasets: %w", err)
 	}
 	return nil
 }
