@@ -3,21 +3,10 @@ package gwg
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"time"
-)
 
-// cpuTime is the CPU time the process has used, user and system. On a
-// shared machine it measures a single-threaded step better than the wall
-// clock; with parallel GEMMs it is the sum over the threads.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/gwg-go/gwg/internal/cputime"
+)
 
 // BenchmarkStep times one Step of 100 chains of each sampler on the paper's
 // random RBM shapes: 100×25 (the sampler benchmark) and 784×500 (MNIST).
@@ -36,13 +25,13 @@ func BenchmarkStep(b *testing.B) {
 			f := make([]float64, chains)
 			g := make([]float32, len(x))
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				if err := m.LogProbGrad(f, g, x); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(cputime.Now()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 		for _, name := range names {
 			b.Run(fmt.Sprintf("rbm%dx%d/%s", sh.d, sh.h, name), func(b *testing.B) {
@@ -58,13 +47,13 @@ func BenchmarkStep(b *testing.B) {
 				}
 				b.ReportAllocs()
 				b.ResetTimer()
-				cpu0 := cpuTime()
+				cpu0 := cputime.Now()
 				for b.Loop() {
 					if err := s.Step(rng); err != nil {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(cputime.Now()-cpu0)/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}
