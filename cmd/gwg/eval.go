@@ -131,7 +131,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.Reverse, "reverse-buffer", 0, "run reverse AIS from this many replay-buffer chains (an upper estimate of log Z if they were exact samples); 0 = off")
 	rbmCheck := fs.Bool("rbm-check", true, "for an RBM, also report the exact log Z (hidden layer of at most 20 units) and AIS along the classic weight-annealing path")
 	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
-	quiet := fs.Bool("quiet", false, "no progress bar")
+	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, else a line every tenth of a run)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -353,11 +353,15 @@ func evalSubset(sp *datasets.Split, n int, rng *rand.Rand) []float32 {
 	return x
 }
 
-// evalProgress returns an AIS progress callback drawing a bar with an ETA on w,
-// or nil when quiet.
+// evalProgress returns an AIS progress callback, or nil when quiet: a bar
+// with an ETA when w is a terminal, else a plain line every tenth of the run.
 func evalProgress(w io.Writer, quiet bool, what string) func(done, total int) {
-	if quiet {
+	const unit = "temperatures"
+	switch {
+	case quiet:
 		return nil
+	case !isTerminal(w):
+		return progressLog(w, what, unit, time.Now)
 	}
 	var bar *progressbar.ProgressBar
 	return func(done, total int) {
@@ -365,7 +369,7 @@ func evalProgress(w io.Writer, quiet bool, what string) func(done, total int) {
 			bar = progressbar.NewOptions(total,
 				progressbar.OptionSetWriter(w),
 				progressbar.OptionSetDescription(what),
-				progressbar.OptionSetItsString("temperatures"),
+				progressbar.OptionSetItsString(unit),
 				progressbar.OptionShowCount(),
 				progressbar.OptionShowIts(),
 				progressbar.OptionSetPredictTime(true),

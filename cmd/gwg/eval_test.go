@@ -93,8 +93,11 @@ func TestEvalOnData(t *testing.T) {
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "AIS") || !strings.Contains(stderr.String(), "RAISE") {
-		t.Errorf("no progress bars on stderr: %q", stderr.String())
+	if !strings.Contains(stderr.String(), "AIS: 100%") || !strings.Contains(stderr.String(), "RAISE: 100%") {
+		t.Errorf("no progress on stderr: %q", stderr.String())
+	}
+	if strings.Contains(stderr.String(), "\r") {
+		t.Errorf("progress bar frames on a stderr that is not a terminal: %q", stderr.String())
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
