@@ -67,17 +67,13 @@ type gwgSampler struct {
 
 // gwgState is a batch of chains with everything cached at their states.
 type gwgState struct {
-	x   []float32 // n×width
-	f   []float64 // n
-	g   []float32 // n×width, ∇ₓf
+	gradState
 	wt  []float64 // n×width proposal weights exp(logit − max logit)
 	sum []float64 // n, Σ of each row of wt
 }
 
 func (st *gwgState) resize(n, width int) {
-	st.x = ensure(st.x, n*width)
-	st.f = ensure(st.f, n)
-	st.g = ensure(st.g, n*width)
+	st.gradState.resize(n, width)
 	st.wt = ensure(st.wt, n*width)
 	st.sum = ensure(st.sum, n)
 }
@@ -101,11 +97,7 @@ func (s *gwgSampler) Init(x []float32) error {
 	}
 	s.resize(n)
 	copy(s.cur.x, x)
-	if err := s.model.LogProbGrad(s.cur.f, s.cur.g, s.cur.x); err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
-	}
-	s.stats.GradEvals += int64(n)
-	if err := checkF(s.name, 0, "f(x)", s.cur.f); err != nil {
+	if err := s.cur.eval(s.model, s.name, 0, &s.stats); err != nil {
 		return err
 	}
 	for c := range n {
@@ -147,18 +139,7 @@ func (s *gwgSampler) Step(rng *rand.Rand) error {
 	if err := s.propose(); err != nil {
 		return err
 	}
-	var accepted, hops int64
-	for c := range s.n {
-		if rng.Float64() < acceptProb(s.logAlpha[c]) {
-			s.accept(c)
-			accepted++
-			hops += int64(s.nflip[c])
-		}
-	}
-	s.stats.Steps++
-	s.stats.Transitions += int64(s.n)
-	s.stats.Accepted += accepted
-	s.stats.Hops += hops
+	settle(&s.stats, rng, true, s.logAlpha, s.nflip, s.accept)
 	return nil
 }
 
@@ -209,11 +190,7 @@ func (s *gwgSampler) propose() error {
 			xp[i] = 1 - xp[i]
 		}
 	}
-	if err := s.model.LogProbGrad(s.prop.f, s.prop.g, s.prop.x); err != nil {
-		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
-	}
-	s.stats.GradEvals += int64(s.n)
-	if err := checkF(s.name, step, "f(x′)", s.prop.f); err != nil {
+	if err := s.prop.eval(s.model, s.name, step, &s.stats); err != nil {
 		return err
 	}
 	for c := range s.n {

@@ -173,10 +173,7 @@ func (s *heatBath) Step(rng *rand.Rand) error {
 	for c, j := range s.choice {
 		hops += int64(s.move(c, j))
 	}
-	s.stats.Steps++
-	s.stats.Transitions += int64(s.n)
-	s.stats.Accepted += int64(s.n)
-	s.stats.Hops += hops
+	s.stats.addStep(s.n, int64(s.n), hops)
 	return nil
 }
 

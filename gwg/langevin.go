@@ -39,18 +39,14 @@ type langevinSampler struct {
 
 // langevinState is a batch of chains with their per-site proposal.
 type langevinState struct {
-	x       []float32
-	f       []float64
-	g       []float32
+	gradState
 	p       []float64 // n×D flip probabilities σ(lᵢ)
 	logFlip []float64 // n×D log σ(lᵢ) − log σ(−lᵢ): the log-odds of flipping, lᵢ itself
 	logStay []float64 // n, Σᵢ log σ(−lᵢ): log q of flipping nothing
 }
 
 func (st *langevinState) resize(n, d int) {
-	st.x = ensure(st.x, n*d)
-	st.f = ensure(st.f, n)
-	st.g = ensure(st.g, n*d)
+	st.gradState.resize(n, d)
 	st.p = ensure(st.p, n*d)
 	st.logFlip = ensure(st.logFlip, n*d)
 	st.logStay = ensure(st.logStay, n)
@@ -81,11 +77,7 @@ func (s *langevinSampler) Init(x []float32) error {
 	s.logFwd = ensure(s.logFwd, n)
 	s.logAlpha = ensure(s.logAlpha, n)
 	copy(s.cur.x, x)
-	if err := s.model.LogProbGrad(s.cur.f, s.cur.g, s.cur.x); err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
-	}
-	s.stats.GradEvals += int64(n)
-	if err := checkF(s.name, 0, "f(x)", s.cur.f); err != nil {
+	if err := s.cur.eval(s.model, s.name, 0, &s.stats); err != nil {
 		return err
 	}
 	for c := range n {
@@ -117,18 +109,7 @@ func (s *langevinSampler) Step(rng *rand.Rand) error {
 	if err := s.propose(); err != nil {
 		return err
 	}
-	var accepted, hops int64
-	for c := range s.n {
-		if !s.mh || rng.Float64() < acceptProb(s.logAlpha[c]) {
-			s.accept(c)
-			accepted++
-			hops += int64(s.nflip[c])
-		}
-	}
-	s.stats.Steps++
-	s.stats.Transitions += int64(s.n)
-	s.stats.Accepted += accepted
-	s.stats.Hops += hops
+	settle(&s.stats, rng, s.mh, s.logAlpha, s.nflip, s.accept)
 	return nil
 }
 
@@ -149,11 +130,7 @@ func (s *langevinSampler) propose() error {
 			xp[i] = 1 - xp[i]
 		}
 	}
-	if err := s.model.LogProbGrad(s.prop.f, s.prop.g, s.prop.x); err != nil {
-		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
-	}
-	s.stats.GradEvals += int64(s.n)
-	if err := checkF(s.name, step, "f(x′)", s.prop.f); err != nil {
+	if err := s.prop.eval(s.model, s.name, step, &s.stats); err != nil {
 		return err
 	}
 	for c := range s.n {

@@ -90,10 +90,7 @@ func (s *rbmGibbs) Step(rng *rand.Rand) error {
 			hops++
 		}
 	}
-	s.stats.Steps++
-	s.stats.Transitions += int64(s.n)
-	s.stats.Accepted += int64(s.n)
-	s.stats.Hops += hops
+	s.stats.addStep(s.n, int64(s.n), hops)
 	s.stats.Conditionals += 2 * int64(s.n)
 	return nil
 }

@@ -39,6 +39,15 @@ type Stats struct {
 	Conditionals int64
 }
 
+// addStep records one Step of n chains, of which accepted took their
+// proposal, changing hops sites in all.
+func (s *Stats) addStep(n int, accepted, hops int64) {
+	s.Steps++
+	s.Transitions += int64(n)
+	s.Accepted += accepted
+	s.Hops += hops
+}
+
 // AcceptRate is the fraction of accepted transitions.
 func (s Stats) AcceptRate() float64 {
 	if s.Transitions == 0 {
