@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/internal/bernoulli"
 )
 
 // MeanClamp bounds the means of a Bernoulli: each μᵢ is clamped into
@@ -125,32 +127,7 @@ func (b *Bernoulli) Sample(dst []float32, rng *rand.Rand) error {
 		return fmt.Errorf("ebm: Bernoulli sample buffer has %d values, not a multiple of %d sites", len(dst), d)
 	}
 	for k := range dst {
-		dst[k] = bernoulliDraw(float64(b.mean[k%d]), rng)
+		dst[k] = bernoulli.Draw(float64(b.mean[k%d]), rng)
 	}
 	return nil
-}
-
-// bernoulliDraw returns 1 with probability p and 0 otherwise.
-func bernoulliDraw(p float64, rng *rand.Rand) float32 {
-	if rng.Float64() < p {
-		return 1
-	}
-	return 0
-}
-
-// softplus is log(1 + eˣ), computed without overflow for large |x|.
-func softplus(x float64) float64 {
-	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
-	}
-	return math.Log1p(math.Exp(x))
-}
-
-// sigmoid is 1/(1 + e⁻ˣ), computed without overflow for large |x|.
-func sigmoid(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
 }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/gwg-go/gwg/internal/bernoulli"
 )
 
 // FHMMConfig describes a factorial hidden Markov model: C independent binary
@@ -83,9 +85,9 @@ func NewFHMM(cfg FHMMConfig, w []float32, w0 float32, y []float32) (*FHMM, error
 	}
 	m := &FHMM{Config: cfg, W: slices.Clone(w), W0: w0, Y: slices.Clone(y)}
 	m.initLogit = math.Log(cfg.InitMean) - math.Log1p(-cfg.InitMean)
-	m.initSoftplus = softplus(m.initLogit)
+	m.initSoftplus = bernoulli.Softplus(m.initLogit)
 	m.changeLogit = math.Log1p(-cfg.KeepProb) - math.Log(cfg.KeepProb)
-	m.changeSoftplus = softplus(m.changeLogit)
+	m.changeSoftplus = bernoulli.Softplus(m.changeLogit)
 	m.obsConst = -float64(cfg.Steps) * (math.Log(cfg.ObsSigma) + 0.5*math.Log(2*math.Pi))
 	return m, nil
 }
@@ -143,7 +145,7 @@ func (m *FHMM) SamplePrior(dst []float32, rng *rand.Rand) error {
 	}
 	for k := range dst {
 		if k%d < cc {
-			dst[k] = bernoulliDraw(m.Config.InitMean, rng)
+			dst[k] = bernoulli.Draw(m.Config.InitMean, rng)
 			continue
 		}
 		dst[k] = dst[k-cc]

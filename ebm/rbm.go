@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
+	"github.com/gwg-go/gwg/internal/bernoulli"
 	"github.com/gwg-go/gwg/internal/fastmath"
 )
 
@@ -187,7 +188,7 @@ func (m *RBM) FlipDeltas(delta []float64, x []float32) error {
 				prod[i] = 1
 			}
 			for j := j0; j < min(j0+chunk, h); j++ {
-				s := sigmoid(float64(act[c*h+j]))
+				s := bernoulli.Sigmoid(float64(act[c*h+j]))
 				up := m.expW[j*d : (j+1)*d]
 				diff := m.expD[j*d : (j+1)*d]
 				for i, v := range xc {
@@ -209,10 +210,10 @@ func (m *RBM) flipDeltasDirect(delta []float64, x, act []float32, n int) {
 	for c := range n {
 		for j := range h {
 			a := float64(act[c*h+j])
-			base := softplus(a)
+			base := bernoulli.Softplus(a)
 			for i, w := range m.W[j*d : (j+1)*d] {
 				step := 1 - 2*float64(x[c*d+i])
-				delta[c*d+i] += softplus(a+step*float64(w)) - base
+				delta[c*d+i] += bernoulli.Softplus(a+step*float64(w)) - base
 			}
 		}
 	}
@@ -287,7 +288,7 @@ func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
 	default:
 		var s float64
 		for j, a := range act {
-			s += softplus(float64(a)+step*float64(m.W[j*m.D+i])) - softplus(float64(a))
+			s += bernoulli.Softplus(float64(a)+step*float64(m.W[j*m.D+i])) - bernoulli.Softplus(float64(a))
 		}
 		return s
 	}
@@ -296,7 +297,7 @@ func (m *RBM) shiftedSoftplus(act []float32, i int, step float64) float64 {
 	prod := 1.0
 	for j, a := range act {
 		if w := float64(m.W[j*m.D+i]); math.Abs(w) > flipFastMaxWeight {
-			s += softplus(float64(a)+step*w) - softplus(float64(a))
+			s += bernoulli.Softplus(float64(a)+step*w) - bernoulli.Softplus(float64(a))
 			continue
 		}
 		prod *= 1 + logistic(float64(a))*col[j]
@@ -487,7 +488,7 @@ func (m *RBM) SampleHidden(h []float32, v []float32, rng *rand.Rand) error {
 		return err
 	}
 	for k, p := range h {
-		h[k] = bernoulliDraw(float64(p), rng)
+		h[k] = bernoulli.Draw(float64(p), rng)
 	}
 	return nil
 }
@@ -499,7 +500,7 @@ func (m *RBM) SampleVisible(v []float32, h []float32, rng *rand.Rand) error {
 		return err
 	}
 	for k, p := range v {
-		v[k] = bernoulliDraw(float64(p), rng)
+		v[k] = bernoulli.Draw(float64(p), rng)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/bernoulli"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 )
@@ -17,7 +18,7 @@ import (
 //	p_β(v, h) ∝ exp((1 − β)·v·b_A + β·(v·b_v + hᵀWv + h·b_h)),
 //
 // so p₀ is a bias-only RBM, Bernoulli(σ(b_A)) on v with log Z₀ =
-// H·log 2 + Σᵢ logOnePlusExp(b_A,ᵢ), and the transitions are exact block Gibbs
+// H·log 2 + Σᵢ softplus(b_A,ᵢ), and the transitions are exact block Gibbs
 // sweeps h | v, v | h at each β. b_A = logit(baseMean), or 0 for a nil mean.
 //
 // opts.Sampler and SamplerOptions are ignored (the path brings its own
@@ -53,7 +54,7 @@ func RBMAIS(m *ebm.RBM, baseMean []float32, opts AISOptions, rng *rand.Rand) (*A
 	}
 	logZ0 := float64(h) * math.Ln2
 	for _, b := range bA {
-		logZ0 += logOnePlusExp(b)
+		logZ0 += bernoulli.Softplus(b)
 	}
 
 	r := &rbmPath{m: m, bA: bA, n: n,
@@ -104,7 +105,7 @@ type rbmPath struct {
 func (r *rbmPath) start(rng *rand.Rand) {
 	d := r.m.D
 	for k := range r.v {
-		r.v[k] = drawBit(logistic(r.bA[k%d]), rng)
+		r.v[k] = bernoulli.Draw(bernoulli.Sigmoid(r.bA[k%d]), rng)
 	}
 	clear(r.logw)
 }
@@ -127,8 +128,8 @@ func (r *rbmPath) advance(a, b float64, rng *rand.Rand) {
 		}
 		s := (b - a) * lin
 		for j, x := range r.act[c*h : (c+1)*h] {
-			s += logOnePlusExp(b*float64(x)) - logOnePlusExp(a*float64(x))
-			r.hid[c*h+j] = drawBit(logistic(b*float64(x)), rng)
+			s += bernoulli.Softplus(b*float64(x)) - bernoulli.Softplus(a*float64(x))
+			r.hid[c*h+j] = bernoulli.Draw(bernoulli.Sigmoid(b*float64(x)), rng)
 		}
 		r.logw[c] += s
 	}
@@ -140,31 +141,6 @@ func (r *rbmPath) advance(a, b float64, rng *rand.Rand) {
 	for k, x := range r.pre {
 		i := k % d
 		z := (1-b)*r.bA[i] + b*(float64(m.Bv[i])+float64(x))
-		r.v[k] = drawBit(logistic(z), rng)
+		r.v[k] = bernoulli.Draw(bernoulli.Sigmoid(z), rng)
 	}
-}
-
-// drawBit returns 1 with probability p and 0 otherwise.
-func drawBit(p float64, rng *rand.Rand) float32 {
-	if rng.Float64() < p {
-		return 1
-	}
-	return 0
-}
-
-// logOnePlusExp is log(1 + eˣ) without overflow.
-func logOnePlusExp(x float64) float64 {
-	if x > 0 {
-		return x + math.Log1p(math.Exp(-x))
-	}
-	return math.Log1p(math.Exp(x))
-}
-
-// logistic is 1/(1 + e⁻ˣ) without overflow.
-func logistic(x float64) float64 {
-	if x >= 0 {
-		return 1 / (1 + math.Exp(-x))
-	}
-	e := math.Exp(x)
-	return e / (1 + e)
 }
