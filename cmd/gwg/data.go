@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -46,6 +47,23 @@ Run "gwg data show -h" for the flags.
 	return usageError("unknown subcommand %q: want info, download or show", args[0])
 }
 
+const dataDirUsage = "data directory (default $GWG_DATA_DIR, else the user cache folder)"
+
+// parseDataFlags parses the flags of a data subcommand, which takes no
+// arguments, and checks --dataset unless dataset is nil.
+func parseDataFlags(fs *flag.FlagSet, args []string, dataset *string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected arguments %q", fs.Args())
+	}
+	if dataset == nil {
+		return nil
+	}
+	return datasetFlag(*dataset)
+}
+
 // datasetFlag checks a --dataset value.
 func datasetFlag(name string) error {
 	if name == "" {
@@ -59,12 +77,9 @@ func datasetFlag(name string) error {
 
 func dataInfo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data info", "[--data-dir D]", stderr)
-	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache folder)")
-	if err := parseFlags(fs, args); err != nil {
+	dataDir := fs.String("data-dir", "", dataDirUsage)
+	if err := parseDataFlags(fs, args, nil); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected arguments %q", fs.Args())
 	}
 	dir := datasets.DataDir(*dataDir)
 	fmt.Fprintf(stdout, "data directory: %s\n", dir)
@@ -106,15 +121,9 @@ func baseName(p string) string {
 func dataDownload(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("data download", "--dataset NAME [--data-dir D] [--base-url URL]", stderr)
 	name := fs.String("dataset", "", "data set: "+strings.Join(datasets.Names(), ", "))
-	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache folder)")
+	dataDir := fs.String("data-dir", "", dataDirUsage)
 	baseURL := fs.String("base-url", "", "fetch the files from this mirror (URL + \"/\" + file name) instead of the canonical sources")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected arguments %q", fs.Args())
-	}
-	if err := datasetFlag(*name); err != nil {
+	if err := parseDataFlags(fs, args, name); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -138,14 +147,8 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 	n := fs.Int("n", 64, "number of images, drawn at random without replacement")
 	out := fs.String("out", "grid.png", "output PNG file")
 	seed := fs.Uint64("seed", 1, "random seed of the draw (and of the binarisation of dynamic training images)")
-	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache folder)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError("unexpected arguments %q", fs.Args())
-	}
-	if err := datasetFlag(*name); err != nil {
+	dataDir := fs.String("data-dir", "", dataDirUsage)
+	if err := parseDataFlags(fs, args, name); err != nil {
 		return err
 	}
 	if !slices.Contains([]string{"train", "valid", "test"}, *split) {

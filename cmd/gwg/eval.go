@@ -155,13 +155,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c, err := ckpt.Load(file)
+	c, model, err := loadModel(file)
 	if err != nil {
 		return err
-	}
-	model, err := train.LoadModel(c)
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
 	}
 	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))
 	if err != nil {
