@@ -2,13 +2,14 @@ package main
 
 import (
 	"bytes"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 )
 
 func TestDataUsage(t *testing.T) {
@@ -66,15 +67,7 @@ func TestDataShowDynamicMNIST(t *testing.T) {
 	if code := run([]string{"data", "show", "--dataset", "dynamic_mnist", "--split", "train", "--n", "10", "--out", path, "--seed", "3"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := datasetstest.ReadPNG(t, path)
 	// 10 images: 4 across, 3 down, 28 pixels plus 1-pixel separators.
 	if b := img.Bounds(); b.Dx() != 4*29+1 || b.Dy() != 3*29+1 {
 		t.Errorf("grid is %v", b)

@@ -1,6 +1,7 @@
 // Package datasetstest gives tests of any package the real data sets, with
 // one rule for when they are missing: without a data directory a test is
 // skipped, unless the environment variable CI is "true", where it fails.
+// It also checks the PNG files that the module's tools write (ReadPNG).
 package datasetstest
 
 import (

@@ -1,0 +1,37 @@
+package datasets_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
+)
+
+func TestWriteGridPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grid.png")
+	im := datasets.TestImages(5) // top rows all ink
+	if err := datasets.WriteGridPNG(path, im, 5, datasets.Side, datasets.Side); err != nil {
+		t.Fatal(err)
+	}
+	img := datasetstest.ReadPNG(t, path)
+	// 5 images: 3 across, 2 down, 1-pixel separators.
+	if b := img.Bounds(); b.Dx() != 3*29+1 || b.Dy() != 2*29+1 {
+		t.Fatalf("grid is %v, want 88×59", b)
+	}
+	gray := func(x, y int) uint32 { r, _, _, _ := img.At(x, y).RGBA(); return r >> 8 }
+	for _, c := range []struct {
+		x, y int
+		want uint32
+	}{
+		{0, 0, 128},             // separator
+		{1, 1, 0},               // image 0, pixel (0, 0): ink is black
+		{1 + 29, 1, 0},          // image 1, top row
+		{2, 1 + 27, 255},        // image 0, pixel (27, 1): (27*28+1) % 7 != 0, paper is white
+		{1 + 2*29, 1 + 29, 255}, // the empty sixth cell stays white
+	} {
+		if got := gray(c.x, c.y); got != c.want {
+			t.Errorf("pixel (%d, %d) = %d, want %d", c.x, c.y, got, c.want)
+		}
+	}
+}
