@@ -171,12 +171,5 @@ func BenchmarkFHMMLogProbGrad(b *testing.B) {
 	if err := m.SamplePrior(x, rng); err != nil {
 		b.Fatal(err)
 	}
-	f := make([]float64, benchChains)
-	grad := make([]float32, len(x))
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := m.LogProbGrad(f, grad, x); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchLogProbGrad(b, m, x)
 }

@@ -163,14 +163,7 @@ func BenchmarkIsingLogProbGrad(b *testing.B) {
 	for _, l := range []int{10, 40} {
 		b.Run(fmt.Sprintf("L=%d", l), func(b *testing.B) {
 			m, x := benchIsing(b, l)
-			f := make([]float64, benchChains)
-			grad := make([]float32, len(x))
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := m.LogProbGrad(f, grad, x); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchLogProbGrad(b, m, x)
 		})
 	}
 }
@@ -179,13 +172,7 @@ func BenchmarkIsingFlipDeltas(b *testing.B) {
 	for _, l := range []int{10, 40} {
 		b.Run(fmt.Sprintf("L=%d", l), func(b *testing.B) {
 			m, x := benchIsing(b, l)
-			delta := make([]float64, len(x))
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := m.FlipDeltas(delta, x); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchFlipDeltas(b, m, x)
 		})
 	}
 }

@@ -134,13 +134,5 @@ func BenchmarkPottsLogProbGrad(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x := randomStates(m.Domain(), benchChains, false, rand.New(rand.NewPCG(1, 1)))
-	f := make([]float64, benchChains)
-	grad := make([]float32, len(x))
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := m.LogProbGrad(f, grad, x); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchLogProbGrad(b, m, randomStates(m.Domain(), benchChains, false, rand.New(rand.NewPCG(1, 1))))
 }

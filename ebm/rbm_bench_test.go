@@ -23,6 +23,29 @@ func benchRBM(b *testing.B, d, h int) (*RBM, []float32) {
 	return m, randomStates(m.Domain(), benchChains, false, rng)
 }
 
+// benchLogProbGrad times f and ∇ₓf of m at the chains x.
+func benchLogProbGrad(b *testing.B, m Model, x []float32) {
+	f := make([]float64, len(x)/m.Domain().Width())
+	grad := make([]float32, len(x))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.LogProbGrad(f, grad, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFlipDeltas times the single-site flip deltas of m at the chains x.
+func benchFlipDeltas(b *testing.B, m FlipDeltaer, x []float32) {
+	delta := make([]float64, len(x))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := m.FlipDeltas(delta, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // reportGFLOPs reports the rate of flops floating-point operations per
 // iteration.
 func reportGFLOPs(b *testing.B, flops float64) {
@@ -35,14 +58,7 @@ func BenchmarkRBMLogProbGrad(b *testing.B) {
 	for _, sz := range rbmBenchSizes {
 		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
 			m, x := benchRBM(b, sz.d, sz.h)
-			f := make([]float64, benchChains)
-			grad := make([]float32, len(x))
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := m.LogProbGrad(f, grad, x); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchLogProbGrad(b, m, x)
 			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
 		})
 	}
@@ -88,13 +104,7 @@ func BenchmarkRBMFlipDeltas(b *testing.B) {
 	for _, sz := range rbmBenchSizes {
 		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
 			m, x := benchRBM(b, sz.d, sz.h)
-			delta := make([]float64, len(x))
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := m.FlipDeltas(delta, x); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchFlipDeltas(b, m, x)
 		})
 	}
 }
