@@ -14,11 +14,7 @@ import (
 
 func TestDataUsage(t *testing.T) {
 	dir := t.TempDir()
-	tests := []struct {
-		args []string
-		code int
-		out  string
-	}{
+	checkRuns(t, []runCase{
 		{[]string{"data"}, 2, "want a subcommand"},
 		{[]string{"data", "-h"}, 0, "usage: gwg data"},
 		{[]string{"data", "frobnicate"}, 2, `unknown subcommand "frobnicate"`},
@@ -31,20 +27,7 @@ func TestDataUsage(t *testing.T) {
 		{[]string{"data", "show", "--n", "0"}, 2, "--n must be at least 1"},
 		{[]string{"data", "show", "--bogus"}, 2, "flag provided but not defined"},
 		{[]string{"data", "show", "--dataset", "omniglot", "--data-dir", dir}, 1, "images_background.npz"},
-	}
-	for _, tt := range tests {
-		var out, errb bytes.Buffer
-		code := run(tt.args, &out, &errb)
-		if code != tt.code {
-			t.Errorf("run(%q) = %d, want %d (stderr %q)", tt.args, code, tt.code, errb.String())
-		}
-		if all := out.String() + errb.String(); !strings.Contains(all, tt.out) {
-			t.Errorf("run(%q) printed %q, want it to contain %q", tt.args, all, tt.out)
-		}
-		if tt.code == 1 && strings.Count(strings.TrimSpace(errb.String()), "\n") != 0 {
-			t.Errorf("run(%q): failure message is not one line: %q", tt.args, errb.String())
-		}
-	}
+	})
 }
 
 func TestDataInfo(t *testing.T) {

@@ -125,24 +125,14 @@ func TestEvalOnData(t *testing.T) {
 
 func TestEvalUsageErrors(t *testing.T) {
 	path, _ := saveRBM(t, 20, 4, "")
-	for _, c := range []struct {
-		args []string
-		code int
-		msg  string
-	}{
-		{[]string{}, 2, "--checkpoint is required"},
-		{[]string{"--checkpoint", path, "--temperatures", "1"}, 2, "--temperatures 1"},
-		{[]string{"--checkpoint", path, "--splits", "dev"}, 2, `unknown split "dev"`},
-		{[]string{"--checkpoint", path, "--raise", "5", "--splits", "none"}, 2, "--raise needs a split"},
-		{[]string{"--checkpoint", path}, 2, "names no data set"},
-		{[]string{"--checkpoint", path, "--splits", "none", "--schedule", "cosine", "--quiet"}, 1, "unknown annealing schedule"},
-		{[]string{"--checkpoint", filepath.Join(t.TempDir(), "missing.gwg")}, 1, "missing.gwg"},
-		{[]string{"--checkpoint", path, "extra"}, 2, "unexpected argument"},
-	} {
-		var stdout, stderr bytes.Buffer
-		code := run(append([]string{"eval"}, c.args...), &stdout, &stderr)
-		if code != c.code || !strings.Contains(stderr.String(), c.msg) {
-			t.Errorf("gwg eval %q: exit %d, stderr %q; want exit %d mentioning %q", c.args, code, stderr.String(), c.code, c.msg)
-		}
-	}
+	checkRuns(t, []runCase{
+		{[]string{"eval"}, 2, "--checkpoint is required"},
+		{[]string{"eval", "--checkpoint", path, "--temperatures", "1"}, 2, "--temperatures 1"},
+		{[]string{"eval", "--checkpoint", path, "--splits", "dev"}, 2, `unknown split "dev"`},
+		{[]string{"eval", "--checkpoint", path, "--raise", "5", "--splits", "none"}, 2, "--raise needs a split"},
+		{[]string{"eval", "--checkpoint", path}, 2, "names no data set"},
+		{[]string{"eval", "--checkpoint", path, "--splits", "none", "--schedule", "cosine", "--quiet"}, 1, "unknown annealing schedule"},
+		{[]string{"eval", "--checkpoint", filepath.Join(t.TempDir(), "missing.gwg")}, 1, "missing.gwg"},
+		{[]string{"eval", "--checkpoint", path, "extra"}, 2, "unexpected argument"},
+	})
 }
