@@ -69,24 +69,9 @@ func BenchmarkAIS(b *testing.B) {
 					b.Skip("resnet-64 takes tens of seconds per temperature; set GWG_LONG=1")
 				}
 				rng := rand.New(rand.NewPCG(3, 4))
-				opts, err := AISOptions{Temperatures: b.N + 1, Chains: benchChains}.withDefaults()
-				if err != nil {
-					b.Fatal(err)
-				}
-				a, err := newAnnealer(m.model, base, opts, rng)
-				if err != nil {
-					b.Fatal(err)
-				}
+				a, betas, start := newTestAnnealer(b, m.model, base, AISOptions{Temperatures: b.N + 1, Chains: benchChains}, rng)
 				if !retarget {
 					a.s, a.rt = hideRetarget{a.s}, nil
-				}
-				betas, err := Betas(ScheduleLinear, opts.Temperatures)
-				if err != nil {
-					b.Fatal(err)
-				}
-				start := make([]float32, benchChains*m.model.Domain().Width())
-				if err := base.Sample(start, rng); err != nil {
-					b.Fatal(err)
 				}
 				b.ReportAllocs()
 				b.ResetTimer()

@@ -89,6 +89,30 @@ func aisTargets(t testing.TB) []aisTarget {
 // within reports whether est agrees with truth to k standard errors.
 func within(est, se, truth, k float64) bool { return math.Abs(est-truth) <= k*se }
 
+// newTestAnnealer prepares an annealing run from base to model: the
+// annealer for opts (defaults filled in), the linear schedule and the
+// chains' start drawn from the base.
+func newTestAnnealer(tb testing.TB, model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*annealer, []float64, []float32) {
+	tb.Helper()
+	opts, err := opts.withDefaults()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := newAnnealer(model, base, opts, rng)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	betas, err := Betas(ScheduleLinear, opts.Temperatures)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start := make([]float32, opts.Chains*model.Domain().Width())
+	if err := base.Sample(start, rng); err != nil {
+		tb.Fatal(err)
+	}
+	return a, betas, start
+}
+
 func TestAISModelEqualToBaseIsExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	mu := make([]float32, 30)
@@ -225,26 +249,12 @@ func TestAISRetargetMatchesFreshEvaluation(t *testing.T) {
 	for _, name := range []string{"gwg", "gwg-3", "dula", "dmala"} {
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(9, 10))
-			opts, err := AISOptions{Temperatures: 3000, Chains: 8, Sampler: name}.withDefaults()
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := newAnnealer(tc.model, tc.base, opts, rng)
-			if err != nil {
-				t.Fatal(err)
-			}
+			const chains = 8
+			a, betas, start := newTestAnnealer(t, tc.model, tc.base, AISOptions{Temperatures: 3000, Chains: chains, Sampler: name}, rng)
 			if a.rt == nil {
 				t.Fatalf("%s does not implement Retargeter", name)
 			}
-			betas, err := Betas(ScheduleLinear, opts.Temperatures)
-			if err != nil {
-				t.Fatal(err)
-			}
-			start := make([]float32, opts.Chains*tc.model.Domain().Width())
-			if err := tc.base.Sample(start, rng); err != nil {
-				t.Fatal(err)
-			}
-			f := make([]float64, opts.Chains)
+			f := make([]float64, chains)
 			grad := make([]float32, len(start))
 			var worstF, worstG float64
 			compare := func(x []float32, cf []float64, cg []float32) error {
@@ -280,23 +290,8 @@ func TestAISRetargetMatchesFreshEvaluation(t *testing.T) {
 func TestAISWithoutRetarget(t *testing.T) {
 	tc := aisTargets(t)[0]
 	rng := rand.New(rand.NewPCG(11, 12))
-	opts, err := AISOptions{Temperatures: 20, Chains: 2000}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newAnnealer(tc.model, tc.base, opts, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, betas, start := newTestAnnealer(t, tc.model, tc.base, AISOptions{Temperatures: 20, Chains: 2000}, rng)
 	a.s, a.rt = hideRetarget{a.s}, nil
-	betas, err := Betas(ScheduleLinear, opts.Temperatures)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := make([]float32, opts.Chains*tc.model.Domain().Width())
-	if err := tc.base.Sample(start, rng); err != nil {
-		t.Fatal(err)
-	}
 	if err := a.run(betas, start, false, true, nil); err != nil {
 		t.Fatal(err)
 	}

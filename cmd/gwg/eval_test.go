@@ -51,7 +51,13 @@ func runEvalJSON(t *testing.T, args ...string) evalReport {
 			t.Errorf("the table lacks %q:\n%s", want, stdout.String())
 		}
 	}
-	b, err := os.ReadFile(out)
+	return readEvalJSON(t, out)
+}
+
+// readEvalJSON reads the report gwg eval --json wrote to path.
+func readEvalJSON(t *testing.T, path string) evalReport {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +105,7 @@ func TestEvalOnData(t *testing.T) {
 	if strings.Contains(stderr.String(), "\r") {
 		t.Errorf("progress bar frames on a stderr that is not a terminal: %q", stderr.String())
 	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rep evalReport
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := readEvalJSON(t, out)
 	if len(rep.Splits) != 2 || rep.Splits[0].Split != "valid" || rep.Splits[1].N != 10000 {
 		t.Fatalf("splits: %+v", rep.Splits)
 	}
