@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,16 +77,7 @@ func openDynamicMNIST(dir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	const name = "dynamic_mnist"
-	n := mnistTrain - mnistValid
-	gray := &Split{Dataset: name, Name: "valid", N: mnistValid, Images: train[n*Dim:], Dynamic: true}
-	grayTest := &Split{Dataset: name, Name: "test", N: mnistTest, Images: test, Dynamic: true}
-	return &Set{
-		Name:  name,
-		Train: &Split{Dataset: name, Name: "train", N: n, Images: train[: n*Dim : n*Dim], Dynamic: true},
-		Valid: gray.Binarized(rand.New(rand.NewPCG(seedMNISTValid, 0))),
-		Test:  grayTest.Binarized(rand.New(rand.NewPCG(seedMNISTTest, 0))),
-	}, nil
+	return grayscaleSet("dynamic_mnist", train, mnistValid, test, seedMNISTValid, seedMNISTTest), nil
 }
 
 // readMNISTImages reads an idx file of want 28×28 gray images, scaled to [0, 1].

@@ -65,16 +65,7 @@ func openOmniglot(dir string, chars [2]int, holdout int) (*Set, error) {
 	for i, p := range perm {
 		copy(shuffled[i*Dim:(i+1)*Dim], pool[p*Dim:(p+1)*Dim])
 	}
-	const ds = "omniglot"
-	nt := n - holdout
-	valid := &Split{Dataset: ds, Name: "valid", N: holdout, Images: shuffled[nt*Dim:], Dynamic: true}
-	tst := &Split{Dataset: ds, Name: "test", N: len(test) / Dim, Images: test, Dynamic: true}
-	return &Set{
-		Name:  ds,
-		Train: &Split{Dataset: ds, Name: "train", N: nt, Images: shuffled[: nt*Dim : nt*Dim], Dynamic: true},
-		Valid: valid.Binarized(rand.New(rand.NewPCG(seedOmniglotValid, 0))),
-		Test:  tst.Binarized(rand.New(rand.NewPCG(seedOmniglotTest, 0))),
-	}, nil
+	return grayscaleSet("omniglot", shuffled, holdout, test, seedOmniglotValid, seedOmniglotTest), nil
 }
 
 // readOmniglotNPZ reads one Omniglot .npz file and returns its images

@@ -155,3 +155,19 @@ func (b *Batcher) Epoch() int { return b.epoch }
 
 // PerEpoch returns the number of batches in one epoch.
 func (b *Batcher) PerEpoch() int { return b.split.N / b.size }
+
+// grayscaleSet makes a data set of gray images in [0, 1]: the last holdout
+// of the train images become the validation split; training stays gray, to
+// be binarised afresh each epoch (Dynamic), while validation and test are
+// binarised once with the fixed seeds, so every run evaluates the same bits.
+func grayscaleSet(name string, train []float32, holdout int, test []float32, validSeed, testSeed uint64) *Set {
+	n := len(train)/Dim - holdout
+	valid := &Split{Dataset: name, Name: "valid", N: holdout, Images: train[n*Dim:], Dynamic: true}
+	tst := &Split{Dataset: name, Name: "test", N: len(test) / Dim, Images: test, Dynamic: true}
+	return &Set{
+		Name:  name,
+		Train: &Split{Dataset: name, Name: "train", N: n, Images: train[: n*Dim : n*Dim], Dynamic: true},
+		Valid: valid.Binarized(rand.New(rand.NewPCG(validSeed, 0))),
+		Test:  tst.Binarized(rand.New(rand.NewPCG(testSeed, 0))),
+	}
+}
