@@ -191,6 +191,21 @@ func randomBoltzmann(t testing.TB, d int, sigma float64, seed uint64) *ebm.Boltz
 	return m
 }
 
+// checkGradientKernels checks the exactness of the kernels of dmala and of
+// the named samplers of the gwg family on m, enumerated in ex with
+// probabilities pi.
+func checkGradientKernels(t *testing.T, m ebm.Model, ex *ebm.Exact, pi []float64, gwgNames ...string) {
+	t.Helper()
+	for _, name := range gwgNames {
+		t.Run(name, func(t *testing.T) {
+			checkExact(t, gwgKernel(t, mustNew(t, name, m, Options{}).(*gwgSampler), ex), pi, true)
+		})
+	}
+	t.Run("dmala", func(t *testing.T) {
+		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
+	})
+}
+
 func enumerate(t testing.TB, m ebm.Model) (*ebm.Exact, []float64) {
 	t.Helper()
 	ex, err := ebm.Enumerate(m)
@@ -641,14 +656,7 @@ func TestRBMKernelExact(t *testing.T) {
 	round(m.Bv, 1)
 	round(m.Bh, 1)
 	ex, pi := enumerate(t, m)
-	for _, name := range []string{"gwg", "gwg-3", "gwg-exact-3"} {
-		t.Run(name, func(t *testing.T) {
-			checkExact(t, gwgKernel(t, mustNew(t, name, m, Options{}).(*gwgSampler), ex), pi, true)
-		})
-	}
-	t.Run("dmala", func(t *testing.T) {
-		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
-	})
+	checkGradientKernels(t, m, ex, pi, "gwg", "gwg-3", "gwg-exact-3")
 	for _, name := range []string{"hb-3-1", "bg-2"} {
 		t.Run(name+"/FlipSetDeltas", func(t *testing.T) {
 			s := mustNew(t, name, m, Options{}).(*heatBath)
@@ -684,14 +692,7 @@ func TestIsingKernelExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex, pi := enumerate(t, m)
-	for _, name := range []string{"gwg", "gwg-exact-3"} {
-		t.Run(name, func(t *testing.T) {
-			checkExact(t, gwgKernel(t, mustNew(t, name, m, Options{}).(*gwgSampler), ex), pi, true)
-		})
-	}
-	t.Run("dmala", func(t *testing.T) {
-		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
-	})
+	checkGradientKernels(t, m, ex, pi, "gwg", "gwg-exact-3")
 	t.Run("gibbs", func(t *testing.T) {
 		s := mustNew(t, "gibbs", m, Options{}).(*heatBath)
 		for i := range 9 {
@@ -722,14 +723,7 @@ func TestDeepKernelExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex, pi := enumerate(t, m)
-	for _, name := range []string{"gwg", "gwg-3", "gwg-exact-3"} {
-		t.Run(name, func(t *testing.T) {
-			checkExact(t, gwgKernel(t, mustNew(t, name, m, Options{}).(*gwgSampler), ex), pi, true)
-		})
-	}
-	t.Run("dmala", func(t *testing.T) {
-		checkExact(t, langevinKernel(t, mustNew(t, "dmala", m, Options{}).(*langevinSampler), ex), pi, true)
-	})
+	checkGradientKernels(t, m, ex, pi, "gwg", "gwg-3", "gwg-exact-3")
 	t.Run("gwg-wrong", func(t *testing.T) {
 		s := mustNew(t, "gwg", m, Options{}).(*gwgSampler)
 		s.symmetric = true
