@@ -67,24 +67,18 @@ func BenchmarkRBMLogProbGrad(b *testing.B) {
 // BenchmarkRBMGemm is the floor for BenchmarkRBMLogProbGrad: the same two
 // GEMMs with nothing around them.
 func BenchmarkRBMGemm(b *testing.B) {
-	for _, sz := range rbmBenchSizes {
-		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
-			m, x := benchRBM(b, sz.d, sz.h)
-			act := make([]float32, benchChains*sz.h)
-			grad := make([]float32, len(x))
-			b.ReportAllocs()
-			for b.Loop() {
-				blas32.Gemm(blas.NoTrans, blas.Trans, 1, m.general(x, benchChains, sz.d), m.weights(), 0, m.general(act, benchChains, sz.h))
-				blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, m.general(act, benchChains, sz.h), m.weights(), 0, m.general(grad, benchChains, sz.d))
-			}
-			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
-		})
-	}
+	benchRBMGemms(b, func(tW blas.Transpose, a, w, c blas32.General) { blas32.Gemm(blas.NoTrans, tW, 1, a, w, 0, c) })
 }
 
 // BenchmarkRBMGemmRowBlocks is BenchmarkRBMGemm through the model's gemm,
 // which keeps small products on gonum's serial path.
 func BenchmarkRBMGemmRowBlocks(b *testing.B) {
+	benchRBMGemms(b, gemm)
+}
+
+// benchRBMGemms times the two products of LogProbGrad, c = a·Wᵀ then
+// c = a·W, done by mul(blas.Trans, a, W, c) and mul(blas.NoTrans, a, W, c).
+func benchRBMGemms(b *testing.B, mul func(tW blas.Transpose, a, w, c blas32.General)) {
 	for _, sz := range rbmBenchSizes {
 		b.Run(fmt.Sprintf("%dx%d", sz.d, sz.h), func(b *testing.B) {
 			m, x := benchRBM(b, sz.d, sz.h)
@@ -92,8 +86,8 @@ func BenchmarkRBMGemmRowBlocks(b *testing.B) {
 			grad := make([]float32, len(x))
 			b.ReportAllocs()
 			for b.Loop() {
-				gemm(blas.Trans, m.general(x, benchChains, sz.d), m.weights(), m.general(act, benchChains, sz.h))
-				gemm(blas.NoTrans, m.general(act, benchChains, sz.h), m.weights(), m.general(grad, benchChains, sz.d))
+				mul(blas.Trans, m.general(x, benchChains, sz.d), m.weights(), m.general(act, benchChains, sz.h))
+				mul(blas.NoTrans, m.general(act, benchChains, sz.h), m.weights(), m.general(grad, benchChains, sz.d))
 			}
 			reportGFLOPs(b, 4*float64(benchChains*sz.d*sz.h))
 		})
