@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -154,7 +155,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, line)
 	}
 	err = job.Run(ctx, train.RunOptions{
-		OnRecord: func(r train.Record) { say(r.String()) },
+		OnRecord: func(r train.Record) { say(r.String() + etaSuffix(r, cfg.Iters)) },
 		OnEvent: func(msg string) {
 			if !strings.HasPrefix(msg, "checkpoint ") {
 				say(msg)
@@ -219,4 +220,16 @@ func newBar(stderr io.Writer, off bool, n int) *progressbar.ProgressBar {
 		progressbar.OptionShowCount(), progressbar.OptionShowIts(), progressbar.OptionSetItsString("it"),
 		progressbar.OptionSetPredictTime(true), progressbar.OptionSetElapsedTime(true),
 		progressbar.OptionFullWidth(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(200e6))
+}
+
+// etaSuffix estimates the time left from the record's seconds per iteration,
+// so that a log read without the progress bar (stdout piped to a file) still
+// says how long the run will take.
+func etaSuffix(r train.Record, iters int) string {
+	left := iters - r.Iter
+	if left <= 0 || !(r.SecPerIter > 0) {
+		return ""
+	}
+	eta := time.Duration(float64(left) * r.SecPerIter * float64(time.Second))
+	return "  ETA " + eta.Round(time.Second).String()
 }
