@@ -3,11 +3,10 @@ package charts
 import (
 	"errors"
 	"fmt"
+	"github.com/gwg-go/gwg/internal/atomicfile"
 	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -114,32 +113,10 @@ func savePNG(path string, render func(draw.Canvas), w, h int) error {
 	pt := func(px int) vg.Length { return vg.Length(px) * vg.Inch / dpi }
 	c := vgimg.NewWith(vgimg.UseWH(pt(w), pt(h)), vgimg.UseDPI(dpi))
 	render(draw.New(c))
-	return writeFile(path, func(w io.Writer) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error {
 		_, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(w)
 		return err
-	})
-}
-
-// writeFile writes path through a temporary file in the same folder, so that
-// a reader (or a crash) never leaves half a figure behind.
-func writeFile(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".chart-*")
-	if err != nil {
-		return fmt.Errorf("charts: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = write(f); err != nil {
-		return fmt.Errorf("charts: writing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("charts: writing %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+	}); err != nil {
 		return fmt.Errorf("charts: %w", err)
 	}
 	return nil

@@ -1,7 +1,7 @@
 package train
 
 import (
-	"syscall"
+	"github.com/gwg-go/gwg/internal/cputime"
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
@@ -29,7 +29,7 @@ func benchmarkIteration(b *testing.B, arch string) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	cpu0 := int64(cputime.Now())
 	for range b.N {
 		if _, err := t.Step(); err != nil {
 			b.Fatal(err)
@@ -38,16 +38,7 @@ func benchmarkIteration(b *testing.B, arch string) {
 	// On a shared machine wall time says little; the process's CPU time
 	// (user + system, all threads) is what a quiet machine would need at
 	// most, spread over its cores.
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the CPU time the process has used, in nanoseconds.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	b.ReportMetric(float64(int64(cputime.Now())-cpu0)/float64(b.N), "cpu-ns/op")
 }
 
 func BenchmarkIterationMLP256(b *testing.B)   { benchmarkIteration(b, "mlp-256") }
