@@ -1,7 +1,7 @@
 package bench
 
 import (
-	"image/png"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -264,16 +264,7 @@ func checkCSV(t *testing.T, path string, lines int) {
 
 func checkPNG(t *testing.T, path string) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	if b := img.Bounds(); b.Dx() != charts.Width || b.Dy() != charts.Height {
+	if b := datasetstest.ReadPNG(t, path).Bounds(); b.Dx() != charts.Width || b.Dy() != charts.Height {
 		t.Errorf("%s is %d×%d", path, b.Dx(), b.Dy())
 	}
 }

@@ -1,28 +1,13 @@
 package charts
 
 import (
-	"image"
-	"image/png"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-func decodePNG(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s is not a valid PNG: %v", path, err)
-	}
-	return img
-}
 
 func TestLinesWritesPNGOfFixedSize(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mmd.png")
@@ -38,7 +23,7 @@ func TestLinesWritesPNGOfFixedSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := decodePNG(t, path).Bounds()
+	b := datasetstest.ReadPNG(t, path).Bounds()
 	if b.Dx() != Width || b.Dy() != Height {
 		t.Errorf("figure is %d×%d pixels, want %d×%d", b.Dx(), b.Dy(), Width, Height)
 	}
