@@ -9,11 +9,7 @@ import (
 )
 
 func TestBenchUsage(t *testing.T) {
-	tests := []struct {
-		args []string
-		code int
-		out  string
-	}{
+	tests := []runCase{
 		{[]string{"bench"}, 2, "want a benchmark"},
 		{[]string{"bench", "nope"}, 2, `unknown benchmark "nope"`},
 		{[]string{"bench", "-h"}, 0, "usage: gwg bench"},
@@ -22,16 +18,7 @@ func TestBenchUsage(t *testing.T) {
 		{[]string{"bench", "ising", "-sizes", "a"}, 2, "-sizes"},
 		{[]string{"bench", "ising", "-samplers", "no-such", "-sizes", "3", "-steps", "2", "-out", t.TempDir()}, 1, "no-such"},
 	}
-	for _, tt := range tests {
-		var out, errb bytes.Buffer
-		code := run(tt.args, &out, &errb)
-		if code != tt.code {
-			t.Errorf("run(%q) = %d, want %d (stderr %q)", tt.args, code, tt.code, errb.String())
-		}
-		if all := out.String() + errb.String(); !strings.Contains(all, tt.out) {
-			t.Errorf("run(%q) printed %q, want it to contain %q", tt.args, all, tt.out)
-		}
-	}
+	checkRuns(t, tests)
 }
 
 func TestBenchIsingWritesResults(t *testing.T) {

@@ -14,11 +14,7 @@ func TestTrainAndSampleUsageErrors(t *testing.T) {
 	if err := os.WriteFile(corrupt, []byte("GWGCKPT\n\x01\x00"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		args []string
-		code int
-		out  string
-	}{
+	tests := []runCase{
 		{[]string{"train", "--steps", "0"}, 2, "sampler steps 0"},
 		{[]string{"train", "--model", "transformer-8"}, 2, "transformer"},
 		{[]string{"train", "--sampler", "hmc"}, 2, `unknown sampler "hmc"`},
@@ -33,13 +29,7 @@ func TestTrainAndSampleUsageErrors(t *testing.T) {
 		{[]string{"sample", "--checkpoint", filepath.Join(dir, "missing.gwg")}, 1, "missing.gwg"},
 		{[]string{"sample", "--checkpoint", dir}, 1, "holds no checkpoint"},
 	}
-	for _, tt := range tests {
-		var out, errb bytes.Buffer
-		code := run(tt.args, &out, &errb)
-		if all := out.String() + errb.String(); code != tt.code || !strings.Contains(all, tt.out) {
-			t.Errorf("gwg %q: exit %d, output %q; want exit %d and %q", tt.args, code, all, tt.code, tt.out)
-		}
-	}
+	checkRuns(t, tests)
 }
 
 // TestTrainResumesAndSamples trains a tiny model for a few iterations,
