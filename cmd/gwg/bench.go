@@ -68,6 +68,22 @@ func (b *benchFlags) samplerList() []string {
 	return strings.Split(b.samplers, ",")
 }
 
+// parseBench parses the flags of "gwg bench NAME", whose usage text starts
+// with about, and refuses positional arguments.
+func parseBench(fs *flag.FlagSet, args []string, stderr io.Writer, name, about string) error {
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: gwg bench %s [flags]\n\n%s\n\nflags:\n", name, about)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("unexpected arguments %q", fs.Args())
+	}
+	return nil
+}
+
 // isSet reports whether the flag called name was given on the command line.
 func isSet(fs *flag.FlagSet, name string) bool {
 	set := false
@@ -88,15 +104,9 @@ func benchRBM(args []string, stdout, stderr io.Writer) error {
 	cdK := fs.Int("cd-k", 10, "Gibbs steps per CD update when training the MNIST RBM")
 	cdEpochs := fs.Int("cd-epochs", 1, "epochs of CD training")
 	cdLR := fs.Float64("cd-lr", 1e-3, "Adam learning rate of CD training")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: gwg bench rbm [flags]\n\nSamplers run in interleaved blocks of -every steps; seconds are steps × the median step cost.\n-quick means -steps 500 -truth-steps 1000 unless those are given.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseBench(fs, args, stderr, "rbm",
+		"Samplers run in interleaved blocks of -every steps; seconds are steps × the median step cost.\n-quick means -steps 500 -truth-steps 1000 unless those are given."); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("unexpected arguments %q", fs.Args())
 	}
 	if bf.quick {
 		if !isSet(fs, "steps") {
@@ -203,15 +213,9 @@ func benchIsing(args []string, stdout, stderr io.Writer) error {
 	sizes := fs.String("sizes", "10,20,40", "comma-separated lattice sides L (D = L²)")
 	sigmas := fs.String("sigmas", "0.1,0.25", "comma-separated coupling strengths σ")
 	block := fs.Int("block", 10, "steps per sampler per round-robin turn")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: gwg bench ising [flags]\n\nZero-field periodic lattice Ising; the exact mean spin is 0 by symmetry.\n-quick means -steps 500 -sizes 10,20 unless those are given.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseBench(fs, args, stderr, "ising",
+		"Zero-field periodic lattice Ising; the exact mean spin is 0 by symmetry.\n-quick means -steps 500 -sizes 10,20 unless those are given."); err != nil {
 		return err
-	}
-	if fs.NArg() != 0 {
-		return usageError("unexpected arguments %q", fs.Args())
 	}
 	if bf.quick {
 		if !isSet(fs, "steps") {
