@@ -12,7 +12,6 @@ import (
 
 	"codeberg.org/sbinet/npyio"
 
-	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/train"
 )
@@ -57,13 +56,9 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		}
 		file = latest
 	}
-	c, err := ckpt.Load(file)
+	c, model, err := loadModel(file)
 	if err != nil {
 		return err
-	}
-	model, err := train.LoadModel(c)
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
 	}
 	start := *from
 	if start == "auto" {
