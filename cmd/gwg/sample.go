@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
+	"github.com/gwg-go/gwg/internal/atomicfile"
 	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -97,7 +96,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 
 // writeRaw writes n chains of width 0/1 values as bytes: a .npy array of
 // uint8 of shape (n, width), or the bare bytes for .bin.
-func writeRaw(path string, x []float32, n, width int) (err error) {
+func writeRaw(path string, x []float32, n, width int) error {
 	rows := make([][]uint8, n)
 	for i := range rows {
 		rows[i] = make([]uint8, width)
@@ -105,37 +104,19 @@ func writeRaw(path string, x []float32, n, width int) (err error) {
 			rows[i][j] = uint8(v)
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".raw-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		if strings.HasSuffix(path, ".npy") {
+			return npyio.Write(w, rows)
 		}
-	}()
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if strings.HasSuffix(path, ".npy") {
-		err = npyio.Write(w, rows)
-	} else {
 		for _, r := range rows {
-			if _, err = w.Write(r); err != nil {
-				break
+			if _, err := w.Write(r); err != nil {
+				return err
 			}
 		}
-	}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
