@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"fmt"
+	"github.com/gwg-go/gwg/internal/bernoulli"
 	"math/rand/v2"
 )
 
@@ -42,18 +43,7 @@ func (s *Split) Batch(dst []float32, idx []int, rng *rand.Rand) {
 			copy(out, src)
 			continue
 		}
-		binarize(out, src, rng)
-	}
-}
-
-// binarize sets dst[k] to 1 with probability src[k], else 0.
-func binarize(dst, src []float32, rng *rand.Rand) {
-	for k, p := range src {
-		if rng.Float32() < p {
-			dst[k] = 1
-		} else {
-			dst[k] = 0
-		}
+		bernoulli.DrawEach(out, src, rng)
 	}
 }
 
@@ -64,7 +54,7 @@ func (s *Split) Binarized(rng *rand.Rand) *Split {
 		return s
 	}
 	out := &Split{Dataset: s.Dataset, Name: s.Name, N: s.N, Images: make([]float32, len(s.Images))}
-	binarize(out.Images, s.Images, rng)
+	bernoulli.DrawEach(out.Images, s.Images, rng)
 	return out
 }
 

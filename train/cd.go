@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"github.com/gwg-go/gwg/internal/bernoulli"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -77,9 +78,9 @@ func (t *CD) Step(data []float32, rng *rand.Rand) (recon float64, err error) {
 			if err := m.HiddenProbs(t.pk, v); err != nil {
 				return 0, err
 			}
-			drawInto(t.h, t.pk, rng)
+			bernoulli.DrawEach(t.h, t.pk, rng)
 		} else {
-			drawInto(t.h, t.p0, rng)
+			bernoulli.DrawEach(t.h, t.p0, rng)
 		}
 		if err := m.VisibleProbs(t.v, t.h); err != nil {
 			return 0, err
@@ -87,7 +88,7 @@ func (t *CD) Step(data []float32, rng *rand.Rand) (recon float64, err error) {
 		if step == 0 {
 			recon = meanSquaredDiff(data, t.v)
 		}
-		drawInto(t.v, t.v, rng)
+		bernoulli.DrawEach(t.v, t.v, rng)
 		v = t.v
 	}
 	if err := t.gradient(data, v, n); err != nil {
@@ -244,17 +245,6 @@ func general(data []float32, rows, cols int) blas32.General {
 	return blas32.General{Rows: rows, Cols: cols, Stride: cols, Data: data[:rows*cols]}
 }
 
-// drawInto sets dst[k] to 1 with probability p[k], else 0; dst may be p.
-func drawInto(dst, p []float32, rng *rand.Rand) {
-	for k, pk := range p {
-		if rng.Float32() < pk {
-			dst[k] = 1
-		} else {
-			dst[k] = 0
-		}
-	}
-}
-
 // colMeanDiff writes the column means of a − b (both n rows) into dst.
 func colMeanDiff(dst, a, b []float32, n int) {
 	w := len(dst)
@@ -297,7 +287,7 @@ func ReconstructionError(m *ebm.RBM, data []float32, rng *rand.Rand) (float64, e
 		if err := m.HiddenProbs(h[:n*m.H], v); err != nil {
 			return 0, err
 		}
-		drawInto(h[:n*m.H], h[:n*m.H], rng)
+		bernoulli.DrawEach(h[:n*m.H], h[:n*m.H], rng)
 		if err := m.VisibleProbs(p[:n*d], h[:n*m.H]); err != nil {
 			return 0, err
 		}

@@ -1,5 +1,5 @@
 // Package bernoulli has the scalar functions of a Bernoulli variable in its
-// logit x, computed without overflow for large |x|, and a draw of one.
+// logit x, computed without overflow for large |x|, and draws from it.
 // Exact RBM log Z, annealed importance sampling along the RBM path and the
 // models' base distributions all need them.
 package bernoulli
@@ -32,4 +32,17 @@ func Draw(p float64, rng *rand.Rand) float32 {
 		return 1
 	}
 	return 0
+}
+
+// DrawEach sets dst[k] to 1 with probability p[k] and to 0 otherwise, one
+// float32 uniform per value, in order; dst may be p. Dynamic binarisation
+// and RBM Gibbs steps use it, and their reproducibility depends on that order.
+func DrawEach(dst, p []float32, rng *rand.Rand) {
+	for k, pk := range p {
+		if rng.Float32() < pk {
+			dst[k] = 1
+		} else {
+			dst[k] = 0
+		}
+	}
 }

@@ -39,3 +39,26 @@ func TestDraw(t *testing.T) {
 		}
 	}
 }
+
+func TestDrawEach(t *testing.T) {
+	p := []float32{0, 1, 0.5, 0.5, 0.25}
+	dst := make([]float32, len(p))
+	counts := make([]int, len(p))
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 20000
+	for range n {
+		DrawEach(dst, p, rng)
+		for k, v := range dst {
+			if v != 0 && v != 1 {
+				t.Fatalf("DrawEach wrote %v", v)
+			}
+			counts[k] += int(v)
+		}
+	}
+	for k, pk := range p {
+		// Five standard errors of a binomial frequency.
+		if got, tol := float64(counts[k])/n, 5*math.Sqrt(float64(pk*(1-pk))/n); math.Abs(got-float64(pk)) > tol+1e-12 {
+			t.Errorf("frequency of 1 at p = %v is %v", pk, got)
+		}
+	}
+}
