@@ -12,14 +12,49 @@ const (
 	Dim  = Side * Side
 )
 
-// Split is N images of 28×28 pixels: 784 float32 values each, row-major
-// (pixel (r, c) of image i is Images[i*Dim+r*Side+c]), in [0, 1], with 1 the
-// ink, digit stroke or object.
+// Shape is the layout of one example of a data set: Height × Width sites,
+// row-major, each taking one of Categories values. Data that is not an image
+// has Height 1. Categories is 2 for binary data, whose examples are stored as
+// values in [0, 1] (Split.Images); categorical data (Categories > 2) is
+// stored as integer codes (Split.Codes) and fed to models one-hot.
+type Shape struct {
+	Height, Width int
+	Categories    int
+}
+
+// Sites is the number of variables of one example, D = Height × Width.
+func (s Shape) Sites() int { return s.Height * s.Width }
+
+// Binary reports whether the examples are binary (Categories = 2).
+func (s Shape) Binary() bool { return s.Categories == 2 }
+
+// ModelWidth is the number of float32 values one example takes as a model's
+// input: D for binary data, D × K one-hot values for categorical data.
+func (s Shape) ModelWidth() int {
+	if s.Binary() {
+		return s.Sites()
+	}
+	return s.Sites() * s.Categories
+}
+
+// ImageShape is the shape of the built-in binary image sets.
+var ImageShape = Shape{Height: Side, Width: Side, Categories: 2}
+
+// Split is N examples of one Shape. The built-in image sets are 28×28
+// binary images: 784 float32 values each, row-major (pixel (r, c) of image i
+// is Images[i*Dim+r*Side+c]), in [0, 1], with 1 the ink, digit stroke or
+// object.
 type Split struct {
-	Dataset string // "static_mnist", "dynamic_mnist", "omniglot" or "caltech"
+	Dataset string // "static_mnist", "dynamic_mnist", "omniglot", "caltech", …
 	Name    string // "train", "valid" or "test"
 	N       int
-	Images  []float32 // N×Dim
+	// Shape of every example. The zero Shape means ImageShape, so that
+	// code building a binary image split need not set it.
+	Shape  Shape
+	Images []float32 // N×Sites values in [0, 1], binary data only
+	// Codes holds categorical data, N×Sites category indices in
+	// [0, Categories); nil for binary data.
+	Codes []uint16
 	// Dynamic marks gray images that are binarised afresh, each pixel
 	// Bernoulli(gray value), at every draw (Batch). Otherwise the images are
 	// stored binary and drawn as they are.
