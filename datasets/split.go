@@ -61,24 +61,58 @@ type Split struct {
 	Dynamic bool
 }
 
-// Image returns image i (a sub-slice of Images, not a copy).
-func (s *Split) Image(i int) []float32 { return s.Images[i*Dim : (i+1)*Dim] }
+// Layout returns the Shape of the examples: Shape, or ImageShape if Shape
+// is the zero Shape.
+func (s *Split) Layout() Shape {
+	if s.Shape == (Shape{}) {
+		return ImageShape
+	}
+	return s.Shape
+}
 
-// Batch writes the images idx into dst, which must hold len(idx)×Dim values.
-// A Dynamic split is binarised with draws from rng; a static one is copied
-// and rng may be nil. Batch panics if dst is too short or an index is out of
-// range, like a slice access.
+// Image returns binary example i (a sub-slice of Images, not a copy).
+func (s *Split) Image(i int) []float32 {
+	d := s.Layout().Sites()
+	return s.Images[i*d : (i+1)*d]
+}
+
+// Code returns the category codes of categorical example i (a sub-slice of
+// Codes, not a copy).
+func (s *Split) Code(i int) []uint16 {
+	d := s.Layout().Sites()
+	return s.Codes[i*d : (i+1)*d]
+}
+
+// Batch writes the examples idx into dst as a model reads them, which must
+// hold len(idx)×Layout().ModelWidth() values: binary examples as they are
+// (a Dynamic split binarised with draws from rng; otherwise rng may be nil),
+// categorical ones one-hot, site by site (value k of site j of an example at
+// j×K + k). Batch panics if dst is too short or an index is out of range,
+// like a slice access.
 func (s *Split) Batch(dst []float32, idx []int, rng *rand.Rand) {
-	if len(dst) < len(idx)*Dim {
-		panic(fmt.Sprintf("datasets: Batch: dst has %d values, want %d", len(dst), len(idx)*Dim))
+	w := s.Layout().ModelWidth()
+	if len(dst) < len(idx)*w {
+		panic(fmt.Sprintf("datasets: Batch: dst has %d values, want %d", len(dst), len(idx)*w))
 	}
 	for b, i := range idx {
-		src, out := s.Image(i), dst[b*Dim:(b+1)*Dim]
-		if !s.Dynamic {
-			copy(out, src)
-			continue
+		out := dst[b*w : (b+1)*w]
+		switch {
+		case s.Codes != nil:
+			OneHot(out, s.Code(i), s.Layout().Categories)
+		case s.Dynamic:
+			bernoulli.DrawEach(out, s.Image(i), rng)
+		default:
+			copy(out, s.Image(i))
 		}
-		bernoulli.DrawEach(out, src, rng)
+	}
+}
+
+// OneHot writes codes one-hot into dst, len(codes)×k values: value c of
+// site j at j×k + c.
+func OneHot(dst []float32, codes []uint16, k int) {
+	clear(dst[:len(codes)*k])
+	for j, c := range codes {
+		dst[j*k+int(c)] = 1
 	}
 }
 
@@ -88,7 +122,7 @@ func (s *Split) Binarized(rng *rand.Rand) *Split {
 	if !s.Dynamic {
 		return s
 	}
-	out := &Split{Dataset: s.Dataset, Name: s.Name, N: s.N, Images: make([]float32, len(s.Images))}
+	out := &Split{Dataset: s.Dataset, Name: s.Name, N: s.N, Shape: s.Shape, Images: make([]float32, len(s.Images))}
 	bernoulli.DrawEach(out.Images, s.Images, rng)
 	return out
 }
@@ -112,18 +146,27 @@ func (s *Set) Split(name string) (*Split, error) {
 	return nil, fmt.Errorf("datasets: %s has no split %q (want train, valid or test)", s.Name, name)
 }
 
-// Mean returns the per-pixel mean of the training split, over the gray values
-// for a dynamic set (the expected value of its binarised draws). Models use it
-// to initialise the bias of their base distribution.
+// Mean returns the mean of the training examples as a model reads them
+// (Layout().ModelWidth() values): per pixel for binary data, over the gray
+// values for a dynamic set (the expected value of its binarised draws); per
+// site and category (the frequencies, j×K + k) for categorical data. Models
+// use it to initialise their base distribution.
 func (s *Set) Mean() []float32 {
-	sum := make([]float64, Dim)
 	tr := s.Train
+	k := tr.Layout().Categories
+	sum := make([]float64, tr.Layout().ModelWidth())
 	for i := range tr.N {
-		for k, v := range tr.Image(i) {
-			sum[k] += float64(v)
+		if tr.Codes != nil {
+			for j, c := range tr.Code(i) {
+				sum[j*k+int(c)]++
+			}
+			continue
+		}
+		for j, v := range tr.Image(i) {
+			sum[j] += float64(v)
 		}
 	}
-	m := make([]float32, Dim)
+	m := make([]float32, len(sum))
 	if tr.N == 0 {
 		return m
 	}
@@ -161,7 +204,8 @@ func NewBatcher(s *Split, size int, rng *rand.Rand) (*Batcher, error) {
 	return b, nil
 }
 
-// Next writes the next batch into dst (at least size×Dim values) and returns
+// Next writes the next batch into dst (at least size×ModelWidth values, see
+// Split.Batch) and returns
 // the indices of its images, valid until the next call.
 func (b *Batcher) Next(dst []float32) []int {
 	if b.pos+b.size > len(b.perm) {

@@ -144,3 +144,66 @@ func BenchmarkBatchDynamic(b *testing.B) {
 		s.Batch(dst, idx, rng)
 	}
 }
+
+// codeSplit is a categorical split of n examples of 3 sites and 4
+// categories: site j of example i is (i+j) % 4.
+func codeSplit(n int) *Split {
+	s := &Split{Dataset: "test", Name: "train", N: n, Shape: Shape{Height: 1, Width: 3, Categories: 4}, Codes: make([]uint16, n*3)}
+	for k := range s.Codes {
+		s.Codes[k] = uint16((k/3 + k%3) % 4)
+	}
+	return s
+}
+
+func TestBatchCategorical(t *testing.T) {
+	s := codeSplit(5)
+	dst := make([]float32, 2*12)
+	for k := range dst {
+		dst[k] = 9 // stale values must be overwritten
+	}
+	s.Batch(dst, []int{4, 1}, nil)
+	want := []float32{
+		1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, // example 4: codes 0, 1, 2
+		0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, // example 1: codes 1, 2, 3
+	}
+	if !slices.Equal(dst, want) {
+		t.Errorf("one-hot batch\n got %v\nwant %v", dst, want)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Batch with a short dst did not panic")
+		}
+	}()
+	s.Batch(dst[:23], []int{4, 1}, nil)
+}
+
+func TestMeanCategorical(t *testing.T) {
+	set := &Set{Train: codeSplit(4)}
+	m := set.Mean()
+	if len(m) != 12 {
+		t.Fatalf("len(Mean) = %d, want 12 (3 sites × 4 categories)", len(m))
+	}
+	// Over 4 examples every site takes each category once.
+	for k, v := range m {
+		if v != 0.25 {
+			t.Fatalf("mean[%d] = %v, want 0.25", k, v)
+		}
+	}
+}
+
+func TestBatcherCategorical(t *testing.T) {
+	s := codeSplit(6)
+	b, err := NewBatcher(s, 4, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]float32, 4*12)
+	idx := b.Next(dst)
+	for bi, i := range idx {
+		for j, c := range s.Code(i) {
+			if dst[bi*12+j*4+int(c)] != 1 {
+				t.Fatalf("batch row %d (example %d) site %d is not one-hot at %d", bi, i, j, c)
+			}
+		}
+	}
+}
