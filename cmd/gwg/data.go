@@ -157,7 +157,10 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 	if *n < 1 {
 		return usageError("--n must be at least 1")
 	}
-	set, err := datasets.Open(*name, datasets.DataDir(*dataDir))
+	if err := checkPNGOut("out", *out); err != nil {
+		return err
+	}
+	set, err := openDataset(*name, *dataDir)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -149,6 +150,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usageError("--raise and --reverse-buffer must not be negative")
 	case s.RAISE > 0 && len(splitNames) == 0:
 		return usageError("--raise needs a split (--splits)")
+	case !slices.Contains(gwg.Schedules(), s.Schedule):
+		return usageError("--schedule %q: unknown annealing schedule (want one of %s)", s.Schedule, strings.Join(gwg.Schedules(), ", "))
+	case *dataset != "":
+		if err := checkDataset(*dataset); err != nil {
+			return err
+		}
 	}
 	t0 := time.Now()
 	file, err := resolveCheckpoint(*path)
@@ -157,6 +164,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	c, model, err := loadModel(file)
 	if err != nil {
+		return err
+	}
+	if err := checkSampler(s.Sampler, model); err != nil {
 		return err
 	}
 	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))
@@ -316,7 +326,7 @@ func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, na
 	if name == "" {
 		return nil, usageError("the checkpoint names no data set: give --dataset or --splits none")
 	}
-	set, err := datasets.Open(name, datasets.DataDir(dataDir))
+	set, err := openDataset(name, dataDir)
 	if err != nil {
 		return nil, err
 	}

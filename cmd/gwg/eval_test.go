@@ -130,7 +130,6 @@ func TestEvalUsageErrors(t *testing.T) {
 		{[]string{"eval", "--checkpoint", path, "--splits", "dev"}, 2, `unknown split "dev"`},
 		{[]string{"eval", "--checkpoint", path, "--raise", "5", "--splits", "none"}, 2, "--raise needs a split"},
 		{[]string{"eval", "--checkpoint", path}, 2, "names no data set"},
-		{[]string{"eval", "--checkpoint", path, "--splits", "none", "--schedule", "cosine", "--quiet"}, 1, "unknown annealing schedule"},
 		{[]string{"eval", "--checkpoint", filepath.Join(t.TempDir(), "missing.gwg")}, 1, "missing.gwg"},
 		{[]string{"eval", "--checkpoint", path, "extra"}, 2, "unexpected argument"},
 	})

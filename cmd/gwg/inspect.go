@@ -21,7 +21,8 @@ func init() {
 }
 
 func runInspect(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("inspect", "[flags] CHECKPOINT", stderr)
+	fs := newFlagSet("inspect", "[flags] --checkpoint FILE|RUN-FOLDER (or the file or folder as the argument)", stderr)
+	flagPath := fs.String("checkpoint", "", "checkpoint file, or a run folder (its latest checkpoint)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	rows := fs.Int("rows", 5, "number of metrics rows to show, the last ones; -1 for all")
 	if err := parseFlags(fs, args); err != nil {
@@ -35,13 +36,22 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 		}
 		files = append(files[:1], fs.Args()...)
 	}
+	switch {
+	case *flagPath != "" && len(files) > 0:
+		return usageError("give the checkpoint as --checkpoint or as an argument, not both")
+	case *flagPath != "":
+		files = []string{*flagPath}
+	}
 	if len(files) != 1 {
 		return usageError("want one checkpoint file, got %d", len(files))
 	}
 	if *rows < -1 {
 		return usageError("-rows %d: want -1 (all) or more", *rows)
 	}
-	path := files[0]
+	path, err := latestIfFolder(files[0])
+	if err != nil {
+		return err
+	}
 	c, err := ckpt.Load(path)
 	if err != nil {
 		return err
@@ -272,21 +282,22 @@ func (r *inspectReport) print(w io.Writer) error {
 		if t.Best != nil {
 			line("best valid LL", "%v at iteration %d", t.Best.LogLik, t.Best.Iteration)
 		}
-		m, isMap := t.Config.(map[string]any)
-		switch {
-		case t.ConfigError != "":
-			line("config", "unreadable: %s", t.ConfigError)
-		case isMap:
-			line("config", "%d settings", len(m))
-			for _, k := range sortedKeys(m) {
-				line("  "+k, "%v", m[k])
-			}
-		case t.Config != nil:
-			line("config", "%v", t.Config)
-		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if t := r.Train; t != nil {
+		// key = value lines outside the table: nested keys are long.
+		switch {
+		case t.ConfigError != "":
+			fmt.Fprintf(w, "config unreadable: %s\n", t.ConfigError)
+		case t.Config != nil:
+			lines := configLines(t.Config)
+			fmt.Fprintf(w, "config (%d settings):\n", len(lines))
+			for _, l := range lines {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
+		}
 	}
 	if t := r.Train; t != nil && t.MetricRows > 0 {
 		fmt.Fprintf(w, "\nmetrics: %d rows, the last %d:\n", t.MetricRows, len(t.LastMetrics))
@@ -301,6 +312,32 @@ func (r *inspectReport) print(w io.Writer) error {
 		return tw.Flush()
 	}
 	return nil
+}
+
+// configLines flattens a decoded config into sorted "key = value" lines,
+// nested maps as dotted keys (config.lr = 0.001).
+func configLines(v any) []string {
+	var out []string
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			if prefix == "" {
+				prefix = "value"
+			}
+			out = append(out, fmt.Sprintf("%s = %v", prefix, v))
+			return
+		}
+		for _, k := range sortedKeys(m) {
+			if prefix != "" {
+				walk(prefix+"."+k, m[k])
+			} else {
+				walk(k, m[k])
+			}
+		}
+	}
+	walk("", v)
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

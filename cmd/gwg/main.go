@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself
@@ -33,9 +34,16 @@ func register(c command) {
 // errUsage marks an error as a usage error: exit code 2 instead of 1.
 var errUsage = errors.New("usage error")
 
-// usageError formats a usage error that wraps errUsage.
+// usageErr is a usage error whose message is only its cause: the command
+// name in front of it says enough.
+type usageErr struct{ msg string }
+
+func (e usageErr) Error() string        { return e.msg }
+func (e usageErr) Is(target error) bool { return target == errUsage }
+
+// usageError formats a usage error, one that errors.Is(err, errUsage).
 func usageError(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+	return usageErr{fmt.Sprintf(format, args...)}
 }
 
 // newFlagSet returns a FlagSet that reports parse errors instead of exiting
@@ -50,14 +58,22 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors and -h into a
-// clean exit.
+// parseFlags parses args, turning flag errors into one-line usage errors
+// that point to -h, and -h into the usage text and a clean exit. The flag
+// package would print the whole usage after every error; here only -h does.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.Usage()
+		return errHelp
+	case err != nil:
+		return usageError("%v (see %s -h)", err, fs.Name())
 	}
 	return nil
 }
@@ -91,6 +107,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
+	case "-version", "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -99,14 +117,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := c.run(args[1:], stdout, stderr)
-	switch {
-	case err == nil, errors.Is(err, errHelp):
+	if err == nil || errors.Is(err, errHelp) {
 		return 0
-	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "gwg %s: %v\n", c.name, err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "gwg %s: %v\n", c.name, err)
-		return 1
 	}
+	// The library's own "gwg: " prefix would stack on the command's.
+	fmt.Fprintf(stderr, "gwg %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "gwg: "))
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
 }

@@ -5,7 +5,6 @@ import (
 	"github.com/gwg-go/gwg/internal/atomicfile"
 	"io"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"time"
 
@@ -44,19 +43,18 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	case *from != "auto" && *from != train.StartBuffer && *from != train.StartBase:
 		return usageError("--init %q: want auto, buffer or base", *from)
 	}
-	file := *path
-	if st, err := os.Stat(file); err == nil && st.IsDir() {
-		latest, err := train.Latest(file)
-		if err != nil {
-			return err
-		}
-		if latest == "" {
-			return fmt.Errorf("%s holds no checkpoint", file)
-		}
-		file = latest
+	if err := checkPNGOut("out", *out); err != nil {
+		return err
+	}
+	file, err := latestIfFolder(*path)
+	if err != nil {
+		return err
 	}
 	c, model, err := loadModel(file)
 	if err != nil {
+		return err
+	}
+	if err := checkSampler(*sampler, model); err != nil {
 		return err
 	}
 	start := *from

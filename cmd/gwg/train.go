@@ -125,7 +125,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	note := strings.Join(append([]string{"gwg train"}, args...), " ")
-	data, err := datasets.Open(cfg.Dataset, datasets.DataDir(*dataDir))
+	data, err := openDataset(cfg.Dataset, *dataDir)
 	if err != nil {
 		return err
 	}
