@@ -83,7 +83,7 @@ func TestInspect(t *testing.T) {
 			"  width        1000", "  act          swish", "dataset        toy", "base mean      4 sites",
 			"parameters     3 tensors, 5,001 values", "  fc0.w        4×1000  4,000", "  scale        scalar  1",
 			"EMA            yes", "iteration      700", "optimizer      Adam, step 700, moments stored",
-			"buffer         3 chains × 4 bits", "best valid LL  -91.5 at iteration 600", 			"  lr = 0.0001", "metrics: 4 rows, the last 4:", "  iter  f_data  gap", "  400   7       +Inf",
+			"buffer         3 chains × 4 bits", "best valid LL  -91.5 at iteration 600", "  lr = 0.0001", "metrics: 4 rows, the last 4:", "  iter  f_data  gap", "  400   7       +Inf",
 		}},
 		{"last rows", []string{"-rows", "1", good}, 0, []string{"the last 1:\n  iter  f_data  gap\n  400   7       +Inf\n"}},
 		{"flag after file", []string{good, "--rows=2"}, 0, []string{"the last 2:"}},
