@@ -135,10 +135,9 @@ func (n *Net) Build(g *G.ExprGraph, x *G.Node) (out *G.Node, params G.Nodes, err
 	h := x
 	if c.Categories > 2 {
 		// One-hot blocks of K values, projected to Proj features per site
-		// by one dense map shared by all sites.
-		h = b.reshape(h, b.batch*c.Sites, c.Categories)
-		h = b.linear(h, "proj")
-		h = b.reshape(h, b.batch, c.Sites*c.Proj)
+		// by one map shared by all sites, as the reference does; the resnet
+		// reads them as Proj input channels.
+		h = b.project(h, "proj", c.Arch == ResNet)
 	}
 	switch c.Arch {
 	case MLP:

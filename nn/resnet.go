@@ -7,20 +7,13 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// resnet applies the residual net to h, [B, Sites·features] with the
-// features of each site contiguous, and returns the pooled [B, Width]
-// features.
+// resnet applies the residual net to h, binary sites [B, Sites] or
+// projected one-hot ones [B, Proj, Height, Side], and returns the pooled
+// [B, Width] features.
 func (b *builder) resnet(h *G.Node) *G.Node {
 	c := b.net.config
-	if f := c.features(); f == 1 {
+	if c.features() == 1 {
 		h = b.reshape(h, b.batch, 1, c.Height, c.Side)
-	} else {
-		// Sites-major features become channels: [B, D, P] → [B, P, D].
-		h = b.reshape(h, b.batch, c.Sites, f)
-		if b.err == nil {
-			h = b.keep(G.Transpose(h, 0, 2, 1))
-		}
-		h = b.reshape(h, b.batch, f, c.Height, c.Side)
 	}
 	h = b.conv(h, "stem", 3, 1, 1)
 	for i := range c.Down + c.Blocks {
