@@ -1,6 +1,8 @@
-// Package datasets loads the four binary image data sets of the
-// Gibbs-with-Gradients experiments as 28×28 images in [0, 1], with 1 the ink,
-// stroke or object, following the data protocol of Grathwohl et al. (2021):
+// Package datasets loads the data sets of the Gibbs-with-Gradients
+// experiments, following the data protocol of Grathwohl et al. (2021), and
+// a user's own categorical data. Every example has a Shape: Height × Width
+// sites of Categories values. The four binary image sets are 28×28 images
+// in [0, 1], with 1 the ink, stroke or object:
 //
 //   - static_mnist: binarized MNIST of Larochelle & Murray (2011), the three
 //     .amat files, 50,000 / 10,000 / 10,000. Both forms of the files are read:
@@ -29,9 +31,22 @@
 //     caltech101_silhouettes_28.mat is split with a fixed seed into the same
 //     sizes, which is not the canonical split.
 //
+// Frey Faces (freyfaces) is categorical: 1,965 gray faces of 28 × 20 pixels,
+// each pixel one of 256 levels, stored as codes (Split.Codes) and batched
+// one-hot. As in the literature (vae_vampprior) the faces are shuffled and
+// cut 1,565 / 200 / 200; the shuffle is seeded here, so the split is fixed
+// but not the one of any published run. It is read from freyfaces.npz
+// (images.npy, uint8 (1965, 28, 20)) or from the canonical Python pickle
+// freyfaces.pkl, which Download fetches; the pickle is parsed (with
+// github.com/nlpodyssey/gopickle, only NumPy's array globals resolved) only
+// when its SHA-256 is the canonical one.
+//
+// OpenFile reads a user's data: a .npy or .npz of integer codes, N × D or
+// N × H × W, with train, valid and test arrays or a seeded cut of one array.
+//
 // Files are looked for under a data directory (DataDir: a flag, else
 // $GWG_DATA_DIR, else a per-user cache folder), in the subfolders
-// binarized_mnist, omniglot and caltech101_silhouettes. Download fetches them
+// binarized_mnist, omniglot, caltech101_silhouettes and freyfaces. Download fetches them
 // from their canonical sources. Every reader checks sizes, types and
 // truncation and reports the file and the problem; none panics on bad input.
 //

@@ -35,6 +35,21 @@ type remoteFile struct {
 // checksums are those of that commit.
 const omniglotCommit = "9514cfd6780ed78e96a4d88bae8c85f3ee31359e"
 
+// freyRemote is the download of the Frey Faces pickle from url, checked by
+// its SHA-256 and then parsed.
+func freyRemote(url, sha string) remoteFile {
+	return remoteFile{url: url, name: freyPickle, size: -1, sha256: sha,
+		check: func(path string) error {
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = parseFreyPickle(f)
+			return err
+		}}
+}
+
 // remoteFiles returns the canonical download of the data set name.
 func remoteFiles(name string) ([]remoteFile, error) {
 	switch name {
@@ -65,6 +80,8 @@ func remoteFiles(name string) ([]remoteFile, error) {
 			name: caltechSplitFile, size: -1,
 			check: func(path string) error { _, err := readCaltechSplit1(path, caltechSizes); return err },
 		}}, nil
+	case "freyfaces":
+		return []remoteFile{freyRemote("https://raw.githubusercontent.com/jmtomczak/vae_vampprior/"+freyCommit+"/datasets/Freyfaces/"+freyPickle, freyPickleSHA256)}, nil
 	case "dynamic_mnist":
 		return nil, fmt.Errorf("datasets: dynamic_mnist needs no download: it ships in the Go module %s (run `go mod download %s` if %s is missing)",
 			gomnistPath, gomnistPath, GoMNISTDir())

@@ -1,7 +1,6 @@
 package datasets
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -10,10 +9,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
-	"codeberg.org/sbinet/npyio/npy"
 	"codeberg.org/sbinet/npyio/npz"
 	"golang.org/x/image/draw"
 )
@@ -185,81 +182,29 @@ func downscaleOmniglot(r io.Reader, out []float32, chars int) error {
 	return err
 }
 
-// openNPY opens the array key of an .npz and parses its .npy header with
-// npyio, after checking the header's framing itself: npyio trusts the header
-// length and panics on a header without a newline. It returns the reader
-// positioned at the array data and the shape, after checking the dtype and
-// that the order is C.
+// openNPY opens the array key of an .npz and reads its .npy header. It
+// returns the reader positioned at the array data and the shape, after
+// checking the dtype, that the order is C and that no dimension exceeds
+// 1<<20.
 func openNPY(zr *npz.Reader, key, dtype string) (_ io.ReadCloser, shape []int, err error) {
 	rc, err := zr.Open(key)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() {
-		if err != nil {
-			rc.Close()
+	h, err := readNPYHeader(rc)
+	if err == nil && (h.dtype != dtype || h.fortran) {
+		err = fmt.Errorf("dtype %s, Fortran order %v; want %q in C order", h.dtype, h.fortran, dtype)
+	}
+	for _, d := range h.shape {
+		if err == nil && d > 1<<20 {
+			err = fmt.Errorf("bad shape %v", h.shape)
 		}
-	}()
-	pre := make([]byte, 10, 12)
-	if _, err := io.ReadFull(rc, pre); err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
 	}
-	if !bytes.Equal(pre[:6], npy.Magic[:]) {
-		return nil, nil, fmt.Errorf("%s: not a .npy array (bad magic % x)", key, pre[:6])
-	}
-	var hlen int
-	switch pre[6] {
-	case 1:
-		hlen = int(binary.LittleEndian.Uint16(pre[8:]))
-	case 2, 3:
-		pre = pre[:12]
-		if _, err := io.ReadFull(rc, pre[10:]); err != nil {
-			return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
-		}
-		hlen = int(binary.LittleEndian.Uint32(pre[8:]))
-	default:
-		return nil, nil, fmt.Errorf("%s: .npy version %d.%d not supported", key, pre[6], pre[7])
-	}
-	if hlen > 1<<16 {
-		return nil, nil, fmt.Errorf("%s: header length %d too large", key, hlen)
-	}
-	hdr := make([]byte, len(pre)+hlen)
-	copy(hdr, pre)
-	if _, err := io.ReadFull(rc, hdr[len(pre):]); err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", key, noEOF(err))
-	}
-	if hlen == 0 || hdr[len(hdr)-1] != '\n' {
-		return nil, nil, fmt.Errorf("%s: header does not end in a newline", key)
-	}
-	h, err := parseNPYHeader(hdr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", key, err)
+		rc.Close()
+		return nil, nil, fmt.Errorf("%s: %w", key, err)
 	}
-	// npyio keeps the dtype's Python quotes.
-	if typ := strings.Trim(h.Descr.Type, `'"`); typ != dtype || h.Descr.Fortran {
-		return nil, nil, fmt.Errorf("%s: dtype %s, Fortran order %v; want %q in C order", key, h.Descr.Type, h.Descr.Fortran, dtype)
-	}
-	for _, d := range h.Descr.Shape {
-		if d < 0 || d > 1<<20 {
-			return nil, nil, fmt.Errorf("%s: bad shape %v", key, h.Descr.Shape)
-		}
-	}
-	return rc, h.Descr.Shape, nil
-}
-
-// parseNPYHeader parses a complete .npy header with npyio, turning a panic
-// of its dictionary parser on malformed text into an error.
-func parseNPYHeader(hdr []byte) (h npy.Header, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("malformed header %q", truncate(hdr[10:]))
-		}
-	}()
-	r, err := npy.NewReader(bytes.NewReader(hdr))
-	if err != nil {
-		return h, err
-	}
-	return r.Header, nil
+	return rc, h.shape, nil
 }
 
 // readExactly reads n bytes from r and checks that nothing follows.

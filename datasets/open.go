@@ -18,6 +18,8 @@ const (
 	seedOmniglotValid   = 0x6777675f6f76 // "gwg_ov"
 	seedOmniglotTest    = 0x6777675f6f74 // "gwg_ot"
 	seedCaltechSplit    = 0x6777675f6373 // "gwg_cs"
+	seedFreyShuffle     = 0x6777675f6673 // "gwg_fs"
+	seedFileSplit       = 0x6777675f7573 // "gwg_us", with the user's seed
 )
 
 // dataset describes where one data set's files live and how big it is.
@@ -56,6 +58,13 @@ var datasetList = []dataset{
 		files:  []string{caltechSplitFile, caltechAllFile},
 		sizes:  caltechSizes,
 		about:  "Caltech-101 Silhouettes 28×28 (Marlin et al. 2010), object = 1",
+	},
+	{
+		name:   "freyfaces",
+		folder: "freyfaces",
+		files:  []string{freyNPZ, freyPickle},
+		sizes:  freySizes,
+		about:  "Frey Faces, 28×20 gray faces of 256 levels, categorical (a seeded 1,565 / 200 / 200 split)",
 	},
 }
 
@@ -108,6 +117,8 @@ func Open(name, dataDir string) (*Set, error) {
 		return openDynamicMNIST(GoMNISTDir())
 	case "omniglot":
 		return openOmniglot(dir, [2]int{omniBackground, omniEvaluation}, omniValid)
+	case "freyfaces":
+		return openFrey(dir)
 	default: // caltech
 		split1 := filepath.Join(dir, caltechSplitFile)
 		if _, err := os.Stat(split1); errors.Is(err, fs.ErrNotExist) {
@@ -177,13 +188,22 @@ func Describe(name, dataDir string) (Info, error) {
 		}
 		info.Files = append(info.Files, file)
 	}
-	if name == "caltech" {
+	switch name {
+	case "caltech":
 		info.Ready = anyPresent // either file will do
 		switch {
 		case info.Files[0].Present:
 			info.Note = "the canonical split of " + caltechSplitFile
 		case info.Files[1].Present:
 			info.Note = "a seeded split of " + caltechAllFile + ", not the canonical split (download the canonical one with gwg data download --dataset caltech)"
+		}
+	case "freyfaces":
+		info.Ready = anyPresent // either file will do
+		switch {
+		case info.Files[0].Present:
+			info.Note = "read from " + freyNPZ
+		case info.Files[1].Present:
+			info.Note = "read from the canonical pickle " + freyPickle
 		}
 	}
 	return info, nil

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	if got := Names(); !slices.Equal(got, []string{"static_mnist", "dynamic_mnist", "omniglot", "caltech"}) {
+	if got := Names(); !slices.Equal(got, []string{"static_mnist", "dynamic_mnist", "omniglot", "caltech", "freyfaces"}) {
 		t.Errorf("Names = %v", got)
 	}
 	if _, err := Open("mnist", t.TempDir()); err == nil || !strings.Contains(err.Error(), "unknown data set") {

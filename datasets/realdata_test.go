@@ -16,11 +16,16 @@ func TestRealSizesAndValues(t *testing.T) {
 		"dynamic_mnist": {50000, 10000, 10000},
 		"omniglot":      {23000, 1345, 8115},
 		"caltech":       {4100, 2264, 2307},
+		"freyfaces":     {1565, 200, 200},
 	}
 	for _, name := range datasets.Names() {
 		t.Run(name, func(t *testing.T) {
 			set := datasetstest.Open(t, name)
 			for i, sp := range set.Splits() {
+				if sp.Codes != nil {
+					checkCodes(t, sp, want[name][i])
+					continue
+				}
 				if sp.N != want[name][i] || len(sp.Images) != sp.N*datasets.Dim || sp.Dataset != name {
 					t.Errorf("%s: N = %d (%d values), want %d", sp.Name, sp.N, len(sp.Images), want[name][i])
 				}
@@ -192,5 +197,48 @@ func BenchmarkOpen(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// checkCodes checks the size and codes of a categorical split.
+func checkCodes(t *testing.T, sp *datasets.Split, n int) {
+	t.Helper()
+	if sp.N != n || len(sp.Codes) != sp.N*sp.Layout().Sites() || sp.Images != nil {
+		t.Errorf("%s: N = %d (%d codes), want %d", sp.Name, sp.N, len(sp.Codes), n)
+	}
+	for _, c := range sp.Codes {
+		if int(c) >= sp.Layout().Categories {
+			t.Fatalf("%s: code %d of %d categories", sp.Name, c, sp.Layout().Categories)
+		}
+	}
+}
+
+func TestRealFreyFaces(t *testing.T) {
+	set := datasetstest.Open(t, "freyfaces")
+	if set.Test.Shape != datasets.FreyShape {
+		t.Errorf("shape %+v", set.Test.Shape)
+	}
+	// The README's range of gray levels, 8..238, over all 1,965 faces; the
+	// faces are upright: the darkest row on average (the eyes) lies in the
+	// top third, under a bright forehead.
+	lo, hi := 255, 0
+	var rowSum [28]float64
+	for _, sp := range set.Splits() {
+		for i, c := range sp.Codes {
+			lo, hi = min(lo, int(c)), max(hi, int(c))
+			rowSum[i%560/20] += float64(c)
+		}
+	}
+	if lo != 8 || hi != 238 {
+		t.Errorf("gray levels %d..%d, want 8..238", lo, hi)
+	}
+	darkest := 0
+	for r := range rowSum {
+		if rowSum[r] < rowSum[darkest] {
+			darkest = r
+		}
+	}
+	if darkest < 3 || darkest >= 28/3 || rowSum[0] < 1.3*rowSum[darkest] {
+		t.Errorf("darkest row %d (row sums %.0f); the faces look upside down or transposed", darkest, rowSum)
 	}
 }

@@ -131,6 +131,9 @@ func (s *Split) Binarized(rng *rand.Rand) *Split {
 type Set struct {
 	Name               string
 	Train, Valid, Test *Split
+	// About says how the splits were made, where the data set's name does
+	// not (a user's file).
+	About string
 }
 
 // Splits returns the splits in the order train, valid, test.
