@@ -126,8 +126,9 @@ func tensorData(ts []ckpt.Tensor) [][]float32 {
 // savedConfig is what a checkpoint's opaque training configuration holds:
 // the settings and the rollbacks spent, each of which cut the learning rate.
 type savedConfig struct {
-	Config    Config `msgpack:"config"`
-	Rollbacks int    `msgpack:"rollbacks"`
+	Config    Config    `msgpack:"config"`
+	Rollbacks int       `msgpack:"rollbacks"`
+	Window    LogWindow `msgpack:"log_window"`
 }
 
 var metricColumns = []string{"iter", "sec_per_iter", "lr", "f_data", "f_samples", "accept", "hops", "valid_ll"}
@@ -146,7 +147,7 @@ func ToCheckpoint(s *Snapshot, model *ebm.Deep, note string) (*ckpt.Checkpoint, 
 		RNG:       s.RNG,
 		Metrics:   ckpt.Metrics{Columns: metricColumns},
 	}
-	if err := ts.SetConfig(savedConfig{Config: s.Config, Rollbacks: s.Rollbacks}); err != nil {
+	if err := ts.SetConfig(savedConfig{Config: s.Config, Rollbacks: s.Rollbacks, Window: s.Window}); err != nil {
 		return nil, err
 	}
 	for _, r := range s.Metrics {
@@ -185,7 +186,7 @@ func FromCheckpoint(c *ckpt.Checkpoint) (*Snapshot, error) {
 		return nil, fmt.Errorf("train: checkpoint metrics have columns %v, want %v", ts.Metrics.Columns, metricColumns)
 	}
 	s := &Snapshot{
-		Config: sc.Config, Rollbacks: sc.Rollbacks, Iter: ts.Iteration,
+		Config: sc.Config, Rollbacks: sc.Rollbacks, Window: sc.Window, Iter: ts.Iteration,
 		Params: tensorData(c.Params), EMA: tensorData(c.EMA),
 		AdamSteps: ts.Adam.Step, AdamM: tensorData(ts.Adam.M), AdamV: tensorData(ts.Adam.V),
 		Buffer: make([]float32, ts.Buffer.Rows*ts.Buffer.Width), RNG: ts.RNG,

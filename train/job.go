@@ -24,24 +24,6 @@ type Job struct {
 	ema *ebm.Deep // a second model holding the EMA weights, made on first use
 }
 
-// LatestSnapshot reads the newest checkpoint in dir. It returns a nil
-// snapshot when dir holds none.
-func LatestSnapshot(dir string) (*Snapshot, string, error) {
-	path, err := Latest(dir)
-	if err != nil || path == "" {
-		return nil, "", err
-	}
-	c, err := ckpt.Load(path)
-	if err != nil {
-		return nil, "", err
-	}
-	s, err := FromCheckpoint(c)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
-	}
-	return s, path, nil
-}
-
 // NewJob builds the model and the trainer of cfg on set, the data set cfg
 // names, and, when resume is not nil, restores it (resume.Config is replaced
 // by cfg, so that a caller can extend a run).

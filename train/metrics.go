@@ -39,33 +39,50 @@ func (r Record) String() string {
 	return s
 }
 
+// LogWindow is what a log record has accumulated since the previous one.
+// Snapshots carry it, so that a run interrupted between two records and
+// resumed logs the same rows as one that ran straight through.
+type LogWindow struct {
+	Iters       int     `msgpack:"iters"`
+	FData       float64 `msgpack:"f_data"`    // sum over the iterations
+	FSamples    float64 `msgpack:"f_samples"` // sum over the iterations
+	Transitions int64   `msgpack:"transitions"`
+	Accepted    int64   `msgpack:"accepted"`
+	Hops        int64   `msgpack:"hops"`
+	LR          float64 `msgpack:"lr"` // of the last iteration
+}
+
 // window accumulates the iterations of one log record.
 type window struct {
-	n      int
-	fd, fs float64
-	stats  gwg.Stats
-	lr     float64
-	start  time.Time
+	LogWindow
+	start  time.Time // when this process started timing the window
+	timedN int       // iterations of the window done before start
 }
 
 func (w *window) add(r StepResult) {
-	w.n++
-	w.fd += r.FData
-	w.fs += r.FSamples
-	w.lr = r.LR
-	s := &w.stats
-	s.Transitions += r.Sampler.Transitions
-	s.Accepted += r.Sampler.Accepted
-	s.Hops += r.Sampler.Hops
+	w.Iters++
+	w.FData += r.FData
+	w.FSamples += r.FSamples
+	w.LR = r.LR
+	w.Transitions += r.Sampler.Transitions
+	w.Accepted += r.Sampler.Accepted
+	w.Hops += r.Sampler.Hops
+}
+
+// restart starts timing at now, keeping the sums.
+func (w *window) restart(now time.Time) {
+	w.start, w.timedN = now, w.Iters
 }
 
 // record closes the window at iteration iter and starts the next one.
 func (w *window) record(iter int, now time.Time) Record {
-	r := Record{Iter: iter, LR: w.lr, ValidLL: math.NaN(),
-		Accept: w.stats.AcceptRate(), Hops: w.stats.MeanHops()}
-	if w.n > 0 {
-		r.FData, r.FSamples = w.fd/float64(w.n), w.fs/float64(w.n)
-		r.SecPerIter = now.Sub(w.start).Seconds() / float64(w.n)
+	st := gwg.Stats{Transitions: w.Transitions, Accepted: w.Accepted, Hops: w.Hops}
+	r := Record{Iter: iter, LR: w.LR, ValidLL: math.NaN(), Accept: st.AcceptRate(), Hops: st.MeanHops()}
+	if w.Iters > 0 {
+		r.FData, r.FSamples = w.FData/float64(w.Iters), w.FSamples/float64(w.Iters)
+	}
+	if n := w.Iters - w.timedN; n > 0 {
+		r.SecPerIter = now.Sub(w.start).Seconds() / float64(n)
 	}
 	*w = window{start: now}
 	return r

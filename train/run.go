@@ -107,14 +107,28 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	now := o.Now
-	if now == nil {
-		now = time.Now
-	}
 	event := func(format string, args ...any) {
 		if o.OnEvent != nil {
 			o.OnEvent(fmt.Sprintf(format, args...))
 		}
+	}
+	switch unlock, err := lockRunDir(o.Dir); {
+	case errors.Is(err, errors.ErrUnsupported):
+	case err != nil:
+		return err
+	default:
+		defer unlock()
+		n, size, err := removeStaleTemps(o.Dir)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			event("removed %d stale temporary files (%.1f MB) that an interrupted write left in %s", n, float64(size)/1e6, o.Dir)
+		}
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
 	}
 	good, err := t.Snapshot()
 	if err != nil {
@@ -146,7 +160,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		return err
 	}
 	defer func() { mlog.Close() }()
-	t.win = window{start: now()}
+	t.win.restart(now())
 	cfg := &t.cfg
 	// rollback handles a diverged step: back to the last good state with a
 	// smaller learning rate, or a final error once the retries are spent.
@@ -163,7 +177,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			return err
 		}
 		t.rollbacks = rollbacks
-		t.win = window{start: now()}
+		t.win.restart(now())
 		// The log forgets the undone iterations too.
 		mlog.Close()
 		if mlog, err = createMetricsLog(metricsPath, t.metrics); err != nil {

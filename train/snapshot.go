@@ -22,8 +22,9 @@ type Snapshot struct {
 	RNG       []byte    // the trainer's PCG state (MarshalBinary)
 	Metrics   []Record
 	Rollbacks int
-	BestValid float64 // NaN before the first validation
-	BestIter  int     // the iteration of BestValid
+	BestValid float64   // NaN before the first validation
+	BestIter  int       // the iteration of BestValid
+	Window    LogWindow // the log record in progress
 }
 
 func cloneAll(xs [][]float32) [][]float32 {
@@ -49,6 +50,7 @@ func (t *Trainer) Snapshot() (*Snapshot, error) {
 		AdamSteps: t.opt.Steps, AdamM: cloneAll(t.opt.M), AdamV: cloneAll(t.opt.V),
 		Buffer: slices.Clone(t.buf.Data()), RNG: rng,
 		Metrics: slices.Clone(t.metrics), Rollbacks: t.rollbacks, BestValid: t.bestValid, BestIter: t.bestIter,
+		Window: t.win.LogWindow,
 	}, nil
 }
 
@@ -93,7 +95,7 @@ func (t *Trainer) Restore(s *Snapshot) error {
 	*t.pcg = *pcg
 	t.cfg, t.iter = s.Config, s.Iter
 	t.metrics, t.rollbacks, t.bestValid, t.bestIter = slices.Clone(s.Metrics), s.Rollbacks, s.BestValid, s.BestIter
-	t.win = window{}
+	t.win = window{LogWindow: s.Window}
 	return nil
 }
 

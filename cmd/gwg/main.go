@@ -80,6 +80,14 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 var errHelp = errors.New("help requested")
 
+// errInterrupted ends a command that stopped cleanly on Ctrl-C or SIGTERM
+// and has said so: exit status 130, the shell's for SIGINT, so that
+// `gwg train && gwg eval` does not go on with half the work.
+var errInterrupted = errors.New("interrupted")
+
+// exitInterrupted is the exit status after errInterrupted.
+const exitInterrupted = 130
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "gwg: Gibbs-with-Gradients sampling, training and evaluation of discrete EBMs")
 	fmt.Fprintln(w, "\nusage: gwg <command> [flags]\n\ncommands:")
@@ -117,8 +125,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	err := c.run(args[1:], stdout, stderr)
-	if err == nil || errors.Is(err, errHelp) {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
 		return 0
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
 	}
 	// The library's own "gwg: " prefix would stack on the command's.
 	fmt.Fprintf(stderr, "gwg %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "gwg: "))

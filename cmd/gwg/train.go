@@ -107,9 +107,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		dir = filepath.Join("checkpoints", fmt.Sprintf("%s-%s-%s", cfg.Dataset, cfg.Model, cfg.Sampler))
 	}
 
-	resume, from, err := train.LatestSnapshot(dir)
+	point, err := train.ResumeFrom(dir)
 	if err != nil {
 		return fmt.Errorf("cannot resume: %w", err)
+	}
+	var resume *train.Snapshot
+	var from string
+	if point != nil {
+		resume, from = point.Snapshot, point.Path
+		for _, sk := range point.Skipped {
+			fmt.Fprintf(stderr, "warning: %s\n", sk)
+		}
 	}
 	if resume != nil {
 		stored := resume.Config
@@ -140,7 +148,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			cfg.Model, cfg.Dataset, cfg.Sampler, cfg.Steps, cfg.Iters, dir)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptContext()
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -161,9 +169,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 				say(msg)
 			}
 		},
-		OnIter: func(int) {
+		OnIter: func(it int) {
 			if bar != nil {
 				bar.Add(1)
+			}
+			if trainIterHook != nil {
+				trainIterHook(it)
 			}
 		},
 	})
@@ -172,7 +183,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	if errors.Is(err, train.ErrInterrupted) {
 		fmt.Fprintf(stdout, "%v\nrun the same command again to resume\n", err)
-		return nil
+		return errInterrupted
 	}
 	if err != nil {
 		return err
@@ -187,6 +198,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "sample more: gwg sample --checkpoint %s --out samples.png\nevaluate:    gwg eval --checkpoint %s   (AIS log-likelihoods of the validation and test splits)\n", dir, dir)
 	return nil
 }
+
+// interruptContext is cancelled by Ctrl-C or SIGTERM; tests replace it.
+var interruptContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// trainIterHook, when set by a test, runs after every training iteration.
+var trainIterHook func(iter int)
 
 // overrideFlags copies into dst the fields of the flags given on the command
 // line. With conflict set, it copies only the scheduling flags and reports

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,4 +81,64 @@ func TestTrainResumesAndSamples(t *testing.T) {
 		t.Errorf("raw samples: %d bytes, header %q", len(raw), raw[:min(len(raw), 80)])
 	}
 	gwg(0, "sample", "--checkpoint", filepath.Join(runDir, "ckpt-00000006.gwg"), "--init", "base", "--chains", "4", "--steps", "1", "--out", png)
+}
+
+// TestTrainCtrlCExits130: an interrupted run saves, exits 130 (so that
+// `gwg train && gwg eval` stops), and resumed it logs the rows of a run that
+// was never interrupted.
+func TestTrainCtrlCExits130(t *testing.T) {
+	dir := t.TempDir()
+	args := func(out string) []string {
+		return []string{"train", "--model", "mlp-8x1", "--steps", "2", "--batch", "10", "--buffer", "20", "--iters", "8",
+			"--log-every", "4", "--sample-every", "0", "--checkpoint-every", "8", "--valid-every", "0", "--no-progress", "--out", out}
+	}
+	var out, errb bytes.Buffer
+	if code := run(args(filepath.Join(dir, "straight")), &out, &errb); code != 0 {
+		t.Fatalf("straight run: exit %d: %s", code, errb.String())
+	}
+
+	interrupted := filepath.Join(dir, "interrupted")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	old := interruptContext
+	defer func() { interruptContext = old }()
+	interruptContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	iters := 0
+	trainIterHook = func(int) {
+		if iters++; iters == 6 { // between the log rows at 4 and 8
+			cancel()
+		}
+	}
+	defer func() { trainIterHook = nil }()
+	out.Reset()
+	errb.Reset()
+	if code := run(args(interrupted), &out, &errb); code != 130 {
+		t.Fatalf("interrupted run: exit %d, want 130; stdout %s stderr %s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "ckpt-00000006.gwg") {
+		t.Errorf("interrupted run printed %q, want the checkpoint it saved", out.String())
+	}
+	interruptContext, trainIterHook = old, nil
+	if code := run(args(interrupted), &out, &errb); code != 0 {
+		t.Fatalf("resumed run: exit %d: %s", code, errb.String())
+	}
+	a, b := metricsWithoutTime(t, filepath.Join(dir, "straight")), metricsWithoutTime(t, interrupted)
+	if a != b {
+		t.Errorf("metrics.csv differs from the uninterrupted run's:\n%s\nagainst\n%s", b, a)
+	}
+}
+
+// metricsWithoutTime reads a run's metrics.csv without its seconds column.
+func metricsWithoutTime(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		cells := strings.Split(line, ",")
+		rows = append(rows, strings.Join(append(cells[:1:1], cells[2:]...), ","))
+	}
+	return strings.Join(rows, "\n")
 }
