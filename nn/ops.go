@@ -44,6 +44,7 @@ func newOpBase(name string, out tensor.Shape, in ...*G.Node) opBase {
 	return opBase{name: name, id: opIDs.Add(1), typ: hm.NewFnType(types...), shape: out, dtype: dt}
 }
 
+func (o *opBase) ownsOutput()           {}
 func (o *opBase) Type() hm.Type         { return o.typ }
 func (o *opBase) ReturnsPtr() bool      { return false }
 func (o *opBase) CallsExtern() bool     { return false }
