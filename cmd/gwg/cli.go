@@ -11,6 +11,7 @@ import (
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/atomicfile"
 	"github.com/gwg-go/gwg/train"
 )
 
@@ -72,5 +73,23 @@ func checkPNGOut(flag, path string) error {
 	if !strings.EqualFold(filepath.Ext(path), ".png") {
 		return usageError("--%s %q: only PNG is written; want a name ending in .png", flag, path)
 	}
+	return nil
+}
+
+// checkWritable makes sure that a file can be created at path, before the
+// work whose result goes there: a folder, or one that is missing or
+// read-only, fails now rather than after hours of computing.
+func checkWritable(flag, path string) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return usageError("--%s %s is a directory; want a file name", flag, path)
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		if pe := (*os.PathError)(nil); errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name would only confuse
+		}
+		return fmt.Errorf("--%s %s: cannot write there: %w", flag, path, err)
+	}
+	f.Abort()
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/atomicfile"
 	"github.com/gwg-go/gwg/train"
 )
 
@@ -157,6 +158,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if *jsonPath != "" {
+		if err := checkWritable("json", *jsonPath); err != nil {
+			return err
+		}
+	}
 	t0 := time.Now()
 	file, err := resolveCheckpoint(*path)
 	if err != nil {
@@ -248,12 +254,30 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	rep.Seconds = time.Since(t0).Seconds()
 
-	if *jsonPath != "" {
-		if err := writeEvalJSON(*jsonPath, rep); err != nil {
-			return err
-		}
+	// The numbers go to stdout first: whatever happens to the files, they
+	// are not lost.
+	if err := rep.print(stdout); err != nil {
+		return err
 	}
-	return rep.print(stdout)
+	if *jsonPath == "" {
+		return nil
+	}
+	err = writeEvalJSON(*jsonPath, rep)
+	if err == nil {
+		return nil
+	}
+	fallback := evalFallbackPath(file, t0)
+	if ferr := writeEvalJSON(fallback, rep); ferr != nil {
+		return fmt.Errorf("%w; nor could it go to %s (%v): the report above is all there is", err, fallback, ferr)
+	}
+	return fmt.Errorf("%w; the JSON report is in %s instead", err, fallback)
+}
+
+// evalFallbackPath is where the JSON report goes when its own path fails at
+// the end: next to the checkpoint, named after it and the start time.
+func evalFallbackPath(checkpoint string, start time.Time) string {
+	name := strings.TrimSuffix(filepath.Base(checkpoint), filepath.Ext(checkpoint))
+	return filepath.Join(filepath.Dir(checkpoint), fmt.Sprintf("%s-eval-%s.json", name, start.UTC().Format("20060102T150405Z")))
 }
 
 // parseEvalSplits reads the --splits list.
@@ -392,7 +416,11 @@ func writeEvalJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	err = writeFile(path, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
@@ -439,3 +467,6 @@ func (r *evalReport) print(w io.Writer) error {
 func roundSeconds(sec float64) string {
 	return time.Duration(sec * float64(time.Second)).Round(time.Millisecond).String()
 }
+
+// writeFile writes a file atomically; tests replace it to fail.
+var writeFile = atomicfile.Write
