@@ -48,11 +48,15 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 		c, err := ckpt.Load(cfg.Path)
 		switch {
 		case err == nil:
-			m, mean, err := train.RBMFromCheckpoint(c)
+			m, err := ebm.Load(c, false)
 			if err != nil {
 				return nil, fmt.Errorf("bench: %s: %w", cfg.Path, err)
 			}
-			return &MNISTRBM{Model: m, InitMean: mean, Loaded: true}, nil
+			rbm, ok := m.(*ebm.RBM)
+			if !ok || len(c.BaseMean) != rbm.D {
+				return nil, fmt.Errorf("bench: %s: want an RBM with the mean of its initial chains, have a %s model", cfg.Path, c.Model.Kind)
+			}
+			return &MNISTRBM{Model: rbm, InitMean: c.BaseMean, Loaded: true}, nil
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, err
 		}
@@ -65,12 +69,13 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 	if hidden == 0 {
 		hidden = 500
 	}
-	m, err := ebm.NewRBM(datasets.Dim, hidden)
+	d := set.Train.Shape.Sites()
+	m, err := ebm.NewRBM(d, hidden)
 	if err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x726d62))
-	mean, err := train.InitRBMFromData(m, train.PixelMeans(set.Train.Images, datasets.Dim), rng)
+	mean, err := train.InitRBMFromData(m, train.PixelMeans(set.Train.Images, d), rng)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +95,11 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 		cd := cfg.CD.Defaults()
 		note := fmt.Sprintf("gwg bench rbm: CD-%d, %d epochs, lr %g, batch %d, seed %d",
 			cd.K, cd.Epochs, cd.LR, cd.Batch, cfg.Seed)
-		if err := ckpt.Save(cfg.Path, train.RBMCheckpoint(m, mean, "static_mnist", note)); err != nil {
+		c, err := ebm.NewCheckpoint(m, mean, "static_mnist", train.CheckpointShape(set.Train.Shape), note)
+		if err != nil {
+			return nil, err
+		}
+		if err := ckpt.Save(cfg.Path, c); err != nil {
 			return nil, err
 		}
 	}

@@ -30,6 +30,9 @@ type Checkpoint struct {
 	BaseMean []float32 `msgpack:"base_mean"`
 	// Dataset names the data set the model was trained on.
 	Dataset string `msgpack:"dataset"`
+	// Shape is the layout of the data set's examples; zero in checkpoints
+	// written before it was stored.
+	Shape Shape `msgpack:"shape"`
 	// Train is the state of an unfinished or resumable training run; nil in
 	// a checkpoint that holds only a model.
 	Train *TrainState `msgpack:"train"`

@@ -88,7 +88,7 @@ func caltechSet(splits [3][]float32) *Set {
 	const ds = "caltech"
 	set := &Set{Name: ds}
 	for i, p := range []**Split{&set.Train, &set.Valid, &set.Test} {
-		*p = &Split{Dataset: ds, Name: splitNames[i], N: len(splits[i]) / Dim, Images: splits[i]}
+		*p = &Split{Dataset: ds, Name: splitNames[i], N: len(splits[i]) / Dim, Shape: ImageShape, Images: splits[i]}
 	}
 	return set
 }

@@ -78,7 +78,7 @@ func TestDynamicMNIST(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again := (&Split{N: mnistTest, Images: gray, Dynamic: true}).Binarized(rand.New(rand.NewPCG(seedMNISTTest, 0)))
+	again := (&Split{N: mnistTest, Shape: ImageShape, Images: gray, Dynamic: true}).Binarized(rand.New(rand.NewPCG(seedMNISTTest, 0)))
 	if string(f32bytes(again.Images)) != string(f32bytes(set.Test.Images)) {
 		t.Error("test binarisation differs between loads")
 	}

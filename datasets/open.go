@@ -140,7 +140,7 @@ func openStatic(dir string, sizes [3]int) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		*p = &Split{Dataset: ds, Name: splitNames[i], N: n, Images: images}
+		*p = &Split{Dataset: ds, Name: splitNames[i], N: n, Shape: ImageShape, Images: images}
 	}
 	return set, nil
 }

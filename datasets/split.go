@@ -234,11 +234,11 @@ func (b *Batcher) PerEpoch() int { return b.split.N / b.size }
 // binarised once with the fixed seeds, so every run evaluates the same bits.
 func grayscaleSet(name string, train []float32, holdout int, test []float32, validSeed, testSeed uint64) *Set {
 	n := len(train)/Dim - holdout
-	valid := &Split{Dataset: name, Name: "valid", N: holdout, Images: train[n*Dim:], Dynamic: true}
-	tst := &Split{Dataset: name, Name: "test", N: len(test) / Dim, Images: test, Dynamic: true}
+	valid := &Split{Dataset: name, Name: "valid", N: holdout, Shape: ImageShape, Images: train[n*Dim:], Dynamic: true}
+	tst := &Split{Dataset: name, Name: "test", N: len(test) / Dim, Shape: ImageShape, Images: test, Dynamic: true}
 	return &Set{
 		Name:  name,
-		Train: &Split{Dataset: name, Name: "train", N: n, Images: train[: n*Dim : n*Dim], Dynamic: true},
+		Train: &Split{Dataset: name, Name: "train", N: n, Shape: ImageShape, Images: train[: n*Dim : n*Dim], Dynamic: true},
 		Valid: valid.Binarized(rand.New(rand.NewPCG(validSeed, 0))),
 		Test:  tst.Binarized(rand.New(rand.NewPCG(testSeed, 0))),
 	}

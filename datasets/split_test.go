@@ -9,7 +9,7 @@ import (
 )
 
 func graySplit(n int) *Split {
-	s := &Split{Dataset: "test", Name: "train", N: n, Images: make([]float32, n*Dim), Dynamic: true}
+	s := &Split{Dataset: "test", Name: "train", N: n, Shape: ImageShape, Images: make([]float32, n*Dim), Dynamic: true}
 	for k := range s.Images {
 		s.Images[k] = float32(k%Dim) / Dim // pixel j has probability j/784
 	}
@@ -17,7 +17,7 @@ func graySplit(n int) *Split {
 }
 
 func TestBatchStatic(t *testing.T) {
-	s := &Split{N: 5, Images: testImages(5)}
+	s := &Split{N: 5, Shape: ImageShape, Images: testImages(5)}
 	dst := make([]float32, 2*Dim)
 	s.Batch(dst, []int{3, 1}, nil)
 	if !slices.Equal(dst[:Dim], s.Image(3)) || !slices.Equal(dst[Dim:], s.Image(1)) {
@@ -58,14 +58,14 @@ func TestBinarized(t *testing.T) {
 	if a.Dynamic || !slices.Equal(a.Images, b.Images) {
 		t.Error("Binarized with the same seed must give the same static split")
 	}
-	static := &Split{N: 1, Images: testImages(1)}
+	static := &Split{N: 1, Shape: ImageShape, Images: testImages(1)}
 	if static.Binarized(nil) != static {
 		t.Error("Binarized of a static split must return it unchanged")
 	}
 }
 
 func TestMean(t *testing.T) {
-	set := &Set{Train: &Split{N: 2, Images: append(testImages(1), make([]float32, Dim)...)}}
+	set := &Set{Train: &Split{N: 2, Shape: ImageShape, Images: append(testImages(1), make([]float32, Dim)...)}}
 	m := set.Mean()
 	for k, v := range testImages(1) {
 		if m[k] != v/2 {
@@ -75,7 +75,7 @@ func TestMean(t *testing.T) {
 }
 
 func TestBatcher(t *testing.T) {
-	s := &Split{N: 10, Images: make([]float32, 10*Dim)}
+	s := &Split{N: 10, Shape: ImageShape, Images: make([]float32, 10*Dim)}
 	for i := range 10 {
 		s.Image(i)[0] = float32(i)
 	}

@@ -131,3 +131,19 @@ func (b *Bernoulli) Sample(dst []float32, rng *rand.Rand) error {
 	}
 	return nil
 }
+
+// BaseMean squeezes a data mean (one value per input value of the domain)
+// into the base distribution's parameters as the reference does:
+// μ = m·(1 − 0.02) + 0.01 for binary domains, and m·(1 − 0.02) + 0.02/K for
+// one-hot ones, which keeps every site's block summing to one.
+func BaseMean(d Domain, dataMean []float32) []float32 {
+	add := float32(0.01)
+	if d.OneHot {
+		add = 0.02 / float32(d.Categories)
+	}
+	mu := make([]float32, len(dataMean))
+	for i, m := range dataMean {
+		mu[i] = m*(1-0.02) + add
+	}
+	return mu
+}

@@ -38,4 +38,16 @@
 // for one site per chain (SiteDeltaer); the RBM also gives f at states a few
 // flips away from x (FlipSetDeltaer). Enumerate normalises any model over a
 // small state space exactly, for tests of samplers and of AIS.
+//
+// # Registry
+//
+// Model packages register how to rebuild their models from a checkpoint
+// (Register, by the ckpt.ModelSpec kind: "rbm", "ising" and "potts" here,
+// "deep" in package ebm/deep) and how to make fresh trainable models by
+// architecture name (RegisterArch, by family: "mlp" and "resnet" in
+// ebm/deep). Load and NewTrainable look them up, so the trainer and the
+// command line need not know the model packages; a program links the deep
+// nets, and Gorgonia, by importing ebm/deep. Adding an architecture is one
+// file that implements Architecture (and Storable for its models) and
+// registers it from an init function.
 package ebm

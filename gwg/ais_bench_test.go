@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/ebm/deep"
 	"github.com/gwg-go/gwg/nn"
 )
 
@@ -37,7 +38,7 @@ func benchModels(b *testing.B) []struct {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d, err := ebm.NewDeep(c, mu, rng)
+		d, err := deep.New(c, mu, rng)
 		if err != nil {
 			b.Fatal(err)
 		}

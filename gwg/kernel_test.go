@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/ebm/deep"
 	"github.com/gwg-go/gwg/nn"
 )
 
@@ -718,7 +719,7 @@ func TestDeepKernelExact(t *testing.T) {
 	}
 	dom := ebm.Domain{Sites: 6, Categories: 2}
 	mu := ebm.BaseMean(dom, []float32{0.1, 0.5, 0.9, 0.5, 0.3, 0.2})
-	m, err := ebm.NewDeep(c, mu, rand.New(rand.NewPCG(5, 6)), ebm.DeepFloat64())
+	m, err := deep.New(c, mu, rand.New(rand.NewPCG(5, 6)), deep.Float64())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 func benchmarkIteration(b *testing.B, arch string) {
 	set := mnistSet(b)
 	cfg := Paper("dynamic_mnist", arch)
-	model, err := NewDeep(arch, set.Mean(), 1)
+	model, err := NewModel(arch, set, 1)
 	if err != nil {
 		b.Fatal(err)
 	}

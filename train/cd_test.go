@@ -3,11 +3,8 @@ package train
 import (
 	"math"
 	"math/rand/v2"
-	"path/filepath"
-	"slices"
 	"testing"
 
-	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/ebm"
 )
 
@@ -170,38 +167,6 @@ func TestCDErrors(t *testing.T) {
 	}
 	if _, err := TrainCD(m, make([]float32, 8), CDConfig{Batch: 3}, rand.New(rand.NewPCG(1, 1)), nil); err == nil {
 		t.Error("data smaller than one batch accepted")
-	}
-}
-
-func TestRBMCheckpointRoundTrip(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	m, err := ebm.NewRandomRBM(7, 3, rng)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mean := []float32{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}
-	path := filepath.Join(t.TempDir(), "rbm.ckpt")
-	if err := ckpt.Save(path, RBMCheckpoint(m, mean, "toy", "test")); err != nil {
-		t.Fatal(err)
-	}
-	c, err := ckpt.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, gotMean, err := RBMFromCheckpoint(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(got.W, m.W) || !slices.Equal(got.Bv, m.Bv) || !slices.Equal(got.Bh, m.Bh) || !slices.Equal(gotMean, mean) {
-		t.Error("RBM changed in a checkpoint round trip")
-	}
-	c.Params = c.Params[:2]
-	if _, _, err := RBMFromCheckpoint(c); err == nil {
-		t.Error("checkpoint without b_h accepted")
-	}
-	c.Model.Kind = "deep"
-	if _, _, err := RBMFromCheckpoint(c); err == nil {
-		t.Error("deep checkpoint accepted as an RBM")
 	}
 }
 

@@ -10,109 +10,47 @@ import (
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
-	"github.com/gwg-go/gwg/nn"
 )
-
-// KindDeep is the ckpt.ModelSpec kind of the deep energy models.
-const KindDeep = "deep"
 
 // modelStream is the second word of the PCG seed of a model's initial
 // weights, apart from the trainer's stream.
 const modelStream = 0x6d6f64656c // "model"
 
-// NewDeep builds the deep model called arch ("mlp-256", "resnet-64", …; see
-// nn.Parse) for binary 28×28 images, over the base distribution of the data
-// mean squeezed as the paper does (ebm.BaseMean), with weights drawn from
-// seed.
-func NewDeep(arch string, dataMean []float32, seed uint64) (*ebm.Deep, error) {
-	c, err := nn.Parse(arch, datasets.Dim, 2)
+// NewModel makes the model of the architecture called arch ("mlp-256",
+// "resnet-64", …; any family registered with ebm.RegisterArch) for the
+// training split of set, over the base distribution of its mean, with
+// weights drawn from seed. The model must be ebm.Storable.
+func NewModel(arch string, set *datasets.Set, seed uint64) (Model, error) {
+	sh := set.Train.Shape
+	in := ebm.Input{Domain: Domain(sh), Height: sh.Height, Width: sh.Width, DataMean: set.Mean()}
+	m, err := ebm.NewTrainable(arch, in, rand.New(rand.NewPCG(seed, modelStream)))
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	dom := ebm.Domain{Sites: datasets.Dim, Categories: 2}
-	m, err := ebm.NewDeep(c, ebm.BaseMean(dom, dataMean), rand.New(rand.NewPCG(seed, modelStream)))
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	sm, ok := m.(Model)
+	if !ok {
+		return nil, fmt.Errorf("train: a %s model cannot be stored in checkpoints", arch)
 	}
-	return m, nil
+	return sm, nil
 }
 
-// DeepSpec describes the net of a deep model for a checkpoint.
-func DeepSpec(c nn.Config) ckpt.ModelSpec {
-	return ckpt.ModelSpec{Kind: KindDeep, Arch: c.String(), Ints: map[string]int{
-		"sites": c.Sites, "categories": c.Categories, "proj": c.Proj,
-		"width": c.Width, "depth": c.Depth,
-		"height": c.Height, "side": c.Side, "down": c.Down, "blocks": c.Blocks,
-	}}
+// Model is a model that training fits and checkpoints hold.
+type Model interface {
+	ebm.Trainable
+	ebm.Storable
+	// Mu returns the parameters of the model's base distribution.
+	Mu() []float32
 }
 
-// DeepConfig reads back the net configuration that DeepSpec stored.
-func DeepConfig(s ckpt.ModelSpec) (nn.Config, error) {
-	if s.Kind != KindDeep {
-		return nn.Config{}, fmt.Errorf("train: checkpoint holds a %q model, not a deep one", s.Kind)
-	}
-	i := s.Ints
-	c := nn.Config{Arch: archKind(s.Arch), Sites: i["sites"], Categories: i["categories"], Proj: i["proj"],
-		Width: i["width"], Depth: i["depth"], Height: i["height"], Side: i["side"], Down: i["down"], Blocks: i["blocks"]}
-	if err := c.Validate(); err != nil {
-		return nn.Config{}, fmt.Errorf("train: checkpoint model %q: %w", s.Arch, err)
-	}
-	return c, nil
+// Domain is the state space of models of data of shape sh: one 0/1 value
+// per site for binary data, a one-hot block per site otherwise.
+func Domain(sh datasets.Shape) ebm.Domain {
+	return ebm.Domain{Sites: sh.Sites(), Categories: sh.Categories, OneHot: !sh.Binary()}
 }
 
-// archKind is the family of an architecture name: "mlp" of "mlp-256".
-func archKind(name string) string {
-	for i, r := range name {
-		if r == '-' {
-			return name[:i]
-		}
-	}
-	return name
-}
-
-// LoadDeep rebuilds the deep model of a checkpoint with its EMA weights
-// (ema true, what sampling and evaluation use) or its current weights.
-func LoadDeep(c *ckpt.Checkpoint, ema bool) (*ebm.Deep, error) {
-	cfg, err := DeepConfig(c.Model)
-	if err != nil {
-		return nil, err
-	}
-	// The initial weights are overwritten; any seed does.
-	m, err := ebm.NewDeep(cfg, c.BaseMean, rand.New(rand.NewPCG(0, modelStream)))
-	if err != nil {
-		return nil, fmt.Errorf("train: checkpoint model: %w", err)
-	}
-	src := c.Params
-	if ema && len(c.EMA) > 0 {
-		src = c.EMA
-	}
-	if err := importTensors(m.Params(), src); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-func importTensors(params []*ebm.Param, ts []ckpt.Tensor) error {
-	if len(ts) != len(params) {
-		return fmt.Errorf("train: checkpoint has %d parameter tensors, the model %d", len(ts), len(params))
-	}
-	for i, p := range params {
-		if ts[i].Name != p.Name || !slices.Equal(ts[i].Shape, p.Shape) {
-			return fmt.Errorf("train: checkpoint parameter %d is %s%v, the model's %s%v", i, ts[i].Name, ts[i].Shape, p.Name, p.Shape)
-		}
-	}
-	for i, p := range params {
-		copy(p.Data, ts[i].Data)
-	}
-	return nil
-}
-
-func tensors(params []*ebm.Param, data [][]float32) []ckpt.Tensor {
-	ts := make([]ckpt.Tensor, len(params))
-	for i, p := range params {
-		ts[i] = ckpt.Tensor{Name: p.Name, Shape: slices.Clone(p.Shape), Data: data[i]}
-	}
-	return ts
+// CheckpointShape is sh as a checkpoint stores it.
+func CheckpointShape(sh datasets.Shape) ckpt.Shape {
+	return ckpt.Shape{Height: sh.Height, Width: sh.Width, Categories: sh.Categories}
 }
 
 func tensorData(ts []ckpt.Tensor) [][]float32 {
@@ -133,16 +71,21 @@ type savedConfig struct {
 
 var metricColumns = []string{"iter", "sec_per_iter", "lr", "f_data", "f_samples", "accept", "hops", "valid_ll"}
 
-// ToCheckpoint turns a snapshot of a run training model into a checkpoint.
-func ToCheckpoint(s *Snapshot, model *ebm.Deep, note string) (*ckpt.Checkpoint, error) {
+// ToCheckpoint turns a snapshot of a run training model on data of shape
+// into a checkpoint.
+func ToCheckpoint(s *Snapshot, model Model, shape datasets.Shape, note string) (*ckpt.Checkpoint, error) {
 	params := model.Params()
+	spec, err := model.Spec()
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	buf, err := ckpt.PackBits(s.Buffer, model.Domain().Width())
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	ts := &ckpt.TrainState{
 		Iteration: s.Iter,
-		Adam:      ckpt.Adam{Step: s.AdamSteps, M: tensors(params, s.AdamM), V: tensors(params, s.AdamV)},
+		Adam:      ckpt.Adam{Step: s.AdamSteps, M: ebm.Tensors(params, s.AdamM), V: ebm.Tensors(params, s.AdamV)},
 		Buffer:    buf,
 		RNG:       s.RNG,
 		Metrics:   ckpt.Metrics{Columns: metricColumns},
@@ -158,11 +101,12 @@ func ToCheckpoint(s *Snapshot, model *ebm.Deep, note string) (*ckpt.Checkpoint, 
 		ts.Best = &ckpt.Best{Iteration: s.BestIter, LogLik: s.BestValid}
 	}
 	return &ckpt.Checkpoint{
-		Model:    DeepSpec(model.Config()),
-		Params:   tensors(params, s.Params),
-		EMA:      tensors(params, s.EMA),
+		Model:    spec,
+		Params:   ebm.Tensors(params, s.Params),
+		EMA:      ebm.Tensors(params, s.EMA),
 		BaseMean: model.Mu(),
 		Dataset:  s.Config.Dataset,
+		Shape:    CheckpointShape(shape),
 		Train:    ts,
 		Created:  time.Now().UTC(),
 		Note:     note,

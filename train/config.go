@@ -11,7 +11,6 @@ import (
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
-	"github.com/gwg-go/gwg/nn"
 )
 
 // Config is everything that defines a training run. It is stored in every
@@ -115,6 +114,10 @@ func PresetNames() []string {
 	return names
 }
 
+// samplerCheckSites is the size of the model that Validate tries the
+// sampler on: more sites than any block or Hamming-ball sampler asks for.
+const samplerCheckSites = 64
+
 // Validate reports the first setting that cannot work.
 func (c *Config) Validate() error {
 	var errs []error
@@ -149,14 +152,14 @@ func (c *Config) Validate() error {
 		check(false, "unknown data set %q (have %s)", c.Dataset, strings.Join(datasets.Names(), ", "))
 	}
 	if c.Model != "" {
-		if _, err := nn.Parse(c.Model, datasets.Dim, 2); err != nil {
+		if err := ebm.CheckArch(c.Model); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if c.Sampler != "" {
-		// Samplers are checked by name against the kind of model trained here:
-		// binary, with gradients.
-		base, _ := ebm.NewBernoulli(make([]float32, datasets.Dim))
+		// Samplers are checked by name against a small model of the kind
+		// trained here: binary, with gradients.
+		base, _ := ebm.NewBernoulli(make([]float32, samplerCheckSites))
 		if _, err := gwg.New(c.Sampler, base, gwg.Options{}); err != nil {
 			errs = append(errs, err)
 		}

@@ -126,7 +126,7 @@ func exactFactory(m ebm.Model) (gwg.Sampler, error) {
 // rest, 0.1 elsewhere: clear ink and paper, like digits.
 func probSplit(n int, seed uint64) *datasets.Split {
 	r := rand.New(rand.NewPCG(seed, 0))
-	s := &datasets.Split{Dataset: "test", Name: "train", N: n, Dynamic: true,
+	s := &datasets.Split{Dataset: "test", Name: "train", N: n, Shape: datasets.ImageShape, Dynamic: true,
 		Images: make([]float32, n*datasets.Dim)}
 	for k := range s.Images {
 		s.Images[k] = 0.1

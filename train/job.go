@@ -10,18 +10,19 @@ import (
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/chains"
 )
 
-// Job is a training run of a deep model bound to its folder: what
+// Job is a training run of a model bound to its folder: what
 // `gwg train` runs, fresh or resumed from the folder's latest checkpoint.
 type Job struct {
 	Trainer *Trainer
-	Model   *ebm.Deep
+	Model   Model
 	Data    *datasets.Set
 	Dir     string
 	Note    string // stored in every checkpoint, by convention the command line
 
-	ema *ebm.Deep // a second model holding the EMA weights, made on first use
+	ema Model // a second model holding the EMA weights, made on first use
 }
 
 // NewJob builds the model and the trainer of cfg on set, the data set cfg
@@ -34,7 +35,7 @@ func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (
 	if set.Name != cfg.Dataset {
 		return nil, fmt.Errorf("train: run is on %s, the data is %s", cfg.Dataset, set.Name)
 	}
-	model, err := NewDeep(cfg.Model, set.Mean(), cfg.Seed)
+	model, err := NewModel(cfg.Model, set, cfg.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (
 
 // Save writes a checkpoint of s, a snapshot of the job's trainer, to path.
 func (j *Job) Save(path string, s *Snapshot) error {
-	c, err := ToCheckpoint(s, j.Model, j.Note)
+	c, err := ToCheckpoint(s, j.Model, j.Data.Train.Shape, j.Note)
 	if err != nil {
 		return err
 	}
@@ -74,10 +75,10 @@ func (j *Job) Run(ctx context.Context, o RunOptions) error {
 }
 
 // emaModel returns a model holding the current EMA weights.
-func (j *Job) emaModel() (*ebm.Deep, error) {
+func (j *Job) emaModel() (Model, error) {
 	if j.ema == nil {
 		cfg := j.Trainer.Config()
-		m, err := NewDeep(cfg.Model, j.Data.Mean(), cfg.Seed)
+		m, err := NewModel(cfg.Model, j.Data, cfg.Seed)
 		if err != nil {
 			return nil, err
 		}
@@ -129,11 +130,11 @@ func (j *Job) EMASamples(path string, n, steps int) error {
 		return err
 	}
 	n = min(n, j.Trainer.Buffer().Len())
-	start := j.Trainer.Buffer().Data()[:n*datasets.Dim]
+	start := j.Trainer.Buffer().Data()[:n*m.Domain().Width()]
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(j.Trainer.Iter())))
-	x, _, err := Sample(m, cfg.Sampler, start, steps, rng)
+	x, _, err := chains.Run(m, cfg.Sampler, start, steps, rng)
 	if err != nil {
 		return err
 	}
-	return datasets.WriteGridPNG(filepath.Clean(path), x, n, datasets.Side, datasets.Side)
+	return writeGrid(filepath.Clean(path), x, n, j.Data.Train.Shape)
 }

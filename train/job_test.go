@@ -12,6 +12,8 @@ import (
 
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/ebm"
+	_ "github.com/gwg-go/gwg/ebm/deep" // the mlp and resnet architectures
 )
 
 var mnist = sync.OnceValues(func() (*datasets.Set, error) { return datasets.Open("dynamic_mnist", "") })
@@ -54,16 +56,16 @@ func TestJobResumesBitExactlyThroughFiles(t *testing.T) {
 	half.Iters = 3
 	runJob(t, half, splitDir, nil)
 	r, err := ResumeFrom(splitDir)
-	if err != nil || r.Path != CheckpointPath(splitDir, 3) {
+	if err != nil || r.Path != ckpt.PeriodicPath(splitDir, 3) {
 		t.Fatalf("ResumeFrom = %+v, %v", r, err)
 	}
 	runJob(t, cfg, splitDir, r.Snapshot)
 
-	a, err := ckpt.Load(CheckpointPath(straightDir, cfg.Iters))
+	a, err := ckpt.Load(ckpt.PeriodicPath(straightDir, cfg.Iters))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ckpt.Load(CheckpointPath(splitDir, cfg.Iters))
+	b, err := ckpt.Load(ckpt.PeriodicPath(splitDir, cfg.Iters))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +82,12 @@ func TestJobResumesBitExactlyThroughFiles(t *testing.T) {
 		t.Errorf("stored run: config %+v, iteration %d, %d records", sa.Config, sa.Iter, len(sa.Metrics))
 	}
 	// The EMA weights load into a model that samples.
-	m, err := LoadDeep(a, true)
+	m, err := ebm.Load(a, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(m.ExportParams(), sa.EMA) {
-		t.Error("LoadDeep did not load the EMA weights")
+	if !reflect.DeepEqual(tensorData(ebm.Tensors(m.(Model).Params(), nil)), sa.EMA) {
+		t.Error("ebm.Load did not load the EMA weights")
 	}
 }
 
@@ -110,7 +112,7 @@ func TestJobValidatesAndKeepsTheBest(t *testing.T) {
 			t.Errorf("validation log-likelihood %.1f, implausible for a barely trained model", ll)
 		}
 	}
-	best, err := ckpt.Load(filepath.Join(dir, BestName))
+	best, err := ckpt.Load(filepath.Join(dir, ckpt.BestName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,17 +136,17 @@ func TestJobHugeLearningRateIsCaught(t *testing.T) {
 		t.Fatalf("Run with lr 1e4 = %v (events %q)", err, events)
 	}
 	// Whatever was written is finite and within the guard's gap.
-	paths, _ := Checkpoints(dir)
+	paths, _ := ckpt.Periodic(dir)
 	for _, p := range paths {
 		c, err := ckpt.Load(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := LoadDeep(c, false)
+		m, err := ebm.Load(c, false)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range m.Params() {
+		for _, q := range m.(Model).Params() {
 			if i := nonFinite(q.Data); i >= 0 {
 				t.Fatalf("%s holds %s[%d] = %v", p, q.Name, i, q.Data[i])
 			}
@@ -175,7 +177,7 @@ func TestJobInterruptedLogRowsMatch(t *testing.T) {
 		t.Fatalf("Run = %v, want ErrInterrupted", err)
 	}
 	r, err := ResumeFrom(dir)
-	if err != nil || r.Path != CheckpointPath(dir, 4) {
+	if err != nil || r.Path != ckpt.PeriodicPath(dir, 4) {
 		t.Fatalf("ResumeFrom = %+v, %v", r, err)
 	}
 	resumed := runJob(t, cfg, dir, r.Snapshot)

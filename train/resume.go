@@ -40,7 +40,7 @@ const BadSuffix = ".bad"
 // stops the search, since an older checkpoint would silently lose work. It
 // returns nil when dir holds no usable checkpoint and skipped none.
 func ResumeFrom(dir string) (*ResumePoint, error) {
-	paths, err := Checkpoints(dir)
+	paths, err := ckpt.Periodic(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func TestResumeFallsBackPastCorruptCheckpoints(t *testing.T) {
 	cfg.CheckpointEvery, cfg.Keep = 2, 3
 	dir := t.TempDir()
 	runJob(t, cfg, dir, nil) // checkpoints at 2, 4, 6
-	flipped, cut := CheckpointPath(dir, 6), CheckpointPath(dir, 4)
+	flipped, cut := ckpt.PeriodicPath(dir, 6), ckpt.PeriodicPath(dir, 4)
 	b, err := os.ReadFile(flipped)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestResumeFallsBackPastCorruptCheckpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Path != CheckpointPath(dir, 2) || r.Snapshot.Iter != 2 {
+	if r.Path != ckpt.PeriodicPath(dir, 2) || r.Snapshot.Iter != 2 {
 		t.Fatalf("resumed from %s (iteration %d), want iteration 2", r.Path, r.Snapshot.Iter)
 	}
 	if len(r.Skipped) != 2 {
@@ -55,7 +55,7 @@ func TestResumeFallsBackPastCorruptCheckpoints(t *testing.T) {
 	}
 	// The run goes on from there and writes good checkpoints again.
 	runJob(t, cfg, dir, r.Snapshot)
-	if _, err := ckpt.Load(CheckpointPath(dir, 6)); err != nil {
+	if _, err := ckpt.Load(ckpt.PeriodicPath(dir, 6)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -66,7 +66,7 @@ func TestResumeStopsAtANewerFormat(t *testing.T) {
 	cfg := tinyDeep()
 	dir := t.TempDir()
 	runJob(t, cfg, dir, nil)
-	p := CheckpointPath(dir, cfg.Iters)
+	p := ckpt.PeriodicPath(dir, cfg.Iters)
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

@@ -7,11 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 )
 
@@ -39,57 +37,6 @@ type RunOptions struct {
 // MetricsName is the file name of the metrics log in a run's folder: CSV
 // with a header line, one row per log record.
 const MetricsName = "metrics.csv"
-
-// CheckpointExt is the file extension of checkpoints.
-const CheckpointExt = ".gwg"
-
-// BestName is the file name of the checkpoint with the best validation
-// log-likelihood.
-const BestName = "best" + CheckpointExt
-
-// CheckpointPath is the periodic checkpoint of iteration iter in dir.
-func CheckpointPath(dir string, iter int) string {
-	return filepath.Join(dir, fmt.Sprintf("ckpt-%08d%s", iter, CheckpointExt))
-}
-
-// Checkpoints lists the periodic checkpoints in dir, oldest first. A
-// missing dir has none.
-func Checkpoints(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("train: listing checkpoints: %w", err)
-	}
-	type numbered struct {
-		path string
-		iter int
-	}
-	var found []numbered
-	for _, e := range entries {
-		num, ok := strings.CutPrefix(e.Name(), "ckpt-")
-		num, ok2 := strings.CutSuffix(num, CheckpointExt)
-		if it, err := strconv.Atoi(num); ok && ok2 && err == nil && it >= 0 && !e.IsDir() {
-			found = append(found, numbered{filepath.Join(dir, e.Name()), it})
-		}
-	}
-	slices.SortFunc(found, func(a, b numbered) int { return a.iter - b.iter })
-	paths := make([]string, len(found))
-	for i, f := range found {
-		paths[i] = f.path
-	}
-	return paths, nil
-}
-
-// Latest returns the newest periodic checkpoint in dir, or "" if there is none.
-func Latest(dir string) (string, error) {
-	paths, err := Checkpoints(dir)
-	if err != nil || len(paths) == 0 {
-		return "", err
-	}
-	return paths[len(paths)-1], nil
-}
 
 // Run trains until Config.Iters iterations are done or ctx is cancelled,
 // writing checkpoints, metrics, curves and sample grids into o.Dir.
@@ -135,7 +82,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		return err
 	}
 	goodPath := ""
-	if p, err := Latest(o.Dir); err == nil && p != "" {
+	if p, err := ckpt.Latest(o.Dir); err == nil && p != "" {
 		goodPath = p
 	}
 	save := func() error {
@@ -143,7 +90,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 		if err != nil {
 			return err
 		}
-		path := CheckpointPath(o.Dir, t.iter)
+		path := ckpt.PeriodicPath(o.Dir, t.iter)
 		if err := o.Save(path, s); err != nil {
 			return fmt.Errorf("train: checkpoint: %w", err)
 		}
@@ -230,7 +177,7 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) error {
 			}
 		}
 		if cfg.SampleEvery > 0 && (t.iter%cfg.SampleEvery == 0 || last) {
-			if err := t.writeGrid(o.Dir, fmt.Sprintf("samples-%08d.png", t.iter)); err != nil {
+			if err := t.writeSamples(o.Dir, fmt.Sprintf("samples-%08d.png", t.iter)); err != nil {
 				return err
 			}
 			if err := PlotCurves(o.Dir, t.metrics); err != nil {
@@ -274,7 +221,7 @@ func (t *Trainer) validate(o RunOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := o.Save(filepath.Join(o.Dir, BestName), s); err != nil {
+	if err := o.Save(filepath.Join(o.Dir, ckpt.BestName), s); err != nil {
 		return fmt.Errorf("train: best checkpoint: %w", err)
 	}
 	return nil
@@ -325,7 +272,7 @@ func (t *Trainer) healthy() error {
 
 // prune deletes the oldest periodic checkpoints beyond Config.Keep.
 func (t *Trainer) prune(dir string) error {
-	paths, err := Checkpoints(dir)
+	paths, err := ckpt.Periodic(dir)
 	if err != nil {
 		return err
 	}
@@ -338,10 +285,17 @@ func (t *Trainer) prune(dir string) error {
 	return nil
 }
 
-// writeGrid draws the chains of the last iteration, at most 100.
-func (t *Trainer) writeGrid(dir, name string) error {
-	n := min(t.cfg.Batch, 100)
-	if err := datasets.WriteGridPNG(filepath.Join(dir, name), t.chainX, n, datasets.Side, datasets.Side); err != nil {
+// writeSamples draws the chains of the last iteration, at most 100.
+func (t *Trainer) writeSamples(dir, name string) error {
+	return writeGrid(filepath.Join(dir, name), t.chainX, min(t.cfg.Batch, 100), t.data.Shape)
+}
+
+// writeGrid draws n chains of data of shape sh as a PNG grid.
+func writeGrid(path string, x []float32, n int, sh datasets.Shape) error {
+	if !sh.Binary() {
+		return fmt.Errorf("train: sample grid: no picture of %d-category data yet", sh.Categories)
+	}
+	if err := datasets.WriteGridPNG(path, x, n, sh.Height, sh.Width); err != nil {
 		return fmt.Errorf("train: sample grid: %w", err)
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/gwg-go/gwg/ckpt"
 )
 
 // lockName is the file a running trainer holds locked in its folder.
@@ -13,7 +15,7 @@ const lockName = ".lock"
 // tempPatterns are the names of the files a run writes through temporary
 // files (internal/atomicfile: ".NAME.RANDOM.tmp"), as filepath.Match
 // patterns of NAME.
-var tempPatterns = []string{"ckpt-*" + CheckpointExt, BestName, "samples-*.png", "curves-*.png", "ema-samples.png"}
+var tempPatterns = []string{"ckpt-*" + ckpt.Ext, ckpt.BestName, "samples-*.png", "curves-*.png", "ema-samples.png"}
 
 // removeStaleTemps deletes the temporary files a killed run left in dir
 // (kill -9 during a write), and returns how many and their bytes. Only

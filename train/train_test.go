@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 )
 
@@ -287,8 +288,8 @@ func TestResumeIsBitExact(t *testing.T) {
 	if err := first.Run(context.Background(), RunOptions{Dir: splitDir, Save: gobSave}); err != nil {
 		t.Fatal(err)
 	}
-	latest, err := Latest(splitDir)
-	if err != nil || latest != CheckpointPath(splitDir, half.Iters) {
+	latest, err := ckpt.Latest(splitDir)
+	if err != nil || latest != ckpt.PeriodicPath(splitDir, half.Iters) {
 		t.Fatalf("Latest = %q, %v", latest, err)
 	}
 	s := gobLoad(t, latest)
@@ -300,8 +301,8 @@ func TestResumeIsBitExact(t *testing.T) {
 	if err := second.Run(context.Background(), RunOptions{Dir: splitDir, Save: gobSave}); err != nil {
 		t.Fatal(err)
 	}
-	snapshotsEqual(t, gobLoad(t, CheckpointPath(straightDir, cfg.Iters)), gobLoad(t, CheckpointPath(splitDir, cfg.Iters)))
-	paths, _ := Checkpoints(splitDir)
+	snapshotsEqual(t, gobLoad(t, ckpt.PeriodicPath(straightDir, cfg.Iters)), gobLoad(t, ckpt.PeriodicPath(splitDir, cfg.Iters)))
+	paths, _ := ckpt.Periodic(splitDir)
 	if len(paths) != cfg.Keep {
 		t.Errorf("%d checkpoints kept, want %d: %v", len(paths), cfg.Keep, paths)
 	}
@@ -326,8 +327,8 @@ func TestInterruptSavesAndResumes(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("Run after cancel = %v, want ErrInterrupted", err)
 	}
-	latest, _ := Latest(dir)
-	if latest != CheckpointPath(dir, 13) {
+	latest, _ := ckpt.Latest(dir)
+	if latest != ckpt.PeriodicPath(dir, 13) {
 		t.Fatalf("latest checkpoint after interrupt %q, want iteration 13", latest)
 	}
 	resumed := newTestTrainer(t, cfg)
@@ -376,8 +377,8 @@ func TestDivergenceGuardGivesUp(t *testing.T) {
 	if rolled != cfg.MaxRollbacks {
 		t.Errorf("%d rollbacks reported, want %d: %q", rolled, cfg.MaxRollbacks, events)
 	}
-	latest, _ := Latest(dir)
-	if latest != CheckpointPath(dir, 2) {
+	latest, _ := ckpt.Latest(dir)
+	if latest != ckpt.PeriodicPath(dir, 2) {
 		t.Fatalf("latest checkpoint %q, want the good one of iteration 2", latest)
 	}
 	s := gobLoad(t, latest)

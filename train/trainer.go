@@ -66,8 +66,8 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 		return nil, err
 	}
 	w := model.Domain().Width()
-	if w != datasets.Dim {
-		return nil, fmt.Errorf("train: model reads %d values per chain, the images have %d", w, datasets.Dim)
+	if dw := data.Shape.ModelWidth(); w != dw {
+		return nil, fmt.Errorf("train: model reads %d values per chain, the %s examples have %d", w, data.Dataset, dw)
 	}
 	if data.N < cfg.Batch {
 		return nil, fmt.Errorf("train: %d training images, fewer than the batch %d", data.N, cfg.Batch)

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
 	"github.com/gwg-go/gwg/internal/atomicfile"
-	"github.com/gwg-go/gwg/train"
 )
 
 // latestIfFolder resolves a run folder to its newest checkpoint; a file is
@@ -22,7 +22,7 @@ func latestIfFolder(path string) (string, error) {
 	if err != nil || !st.IsDir() {
 		return path, nil // Load reports a missing file with its name
 	}
-	latest, err := train.Latest(path)
+	latest, err := ckpt.Latest(path)
 	if err != nil {
 		return "", err
 	}

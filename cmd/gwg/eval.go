@@ -19,7 +19,7 @@ import (
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
 	"github.com/gwg-go/gwg/internal/atomicfile"
-	"github.com/gwg-go/gwg/train"
+	"github.com/gwg-go/gwg/internal/chains"
 )
 
 func init() {
@@ -221,7 +221,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		rep.GradEvals += r.GradEvals
 	}
 	if s.Reverse > 0 {
-		x, err := train.StartChains(c, s.Reverse, train.StartBuffer, rng)
+		x, err := chains.Start(c, s.Reverse, chains.FromBuffer, rng)
 		if err != nil {
 			return err
 		}
@@ -307,11 +307,11 @@ func resolveCheckpoint(path string) (string, error) {
 	if !st.IsDir() {
 		return path, nil
 	}
-	best := filepath.Join(path, train.BestName)
+	best := filepath.Join(path, ckpt.BestName)
 	if _, err := os.Stat(best); err == nil {
 		return best, nil
 	}
-	latest, err := train.Latest(path)
+	latest, err := ckpt.Latest(path)
 	if err != nil {
 		return "", err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"github.com/gwg-go/gwg/ebm"
-	"github.com/gwg-go/gwg/train"
 )
 
 // saveRBM writes an RBM checkpoint with a random D×H model and the base mean
@@ -29,7 +28,11 @@ func saveRBM(t *testing.T, d, h int, dataset string) (string, float64) {
 		mean[i] = float32(1 / (1 + math.Exp(-float64(b))))
 	}
 	path := filepath.Join(t.TempDir(), "rbm.gwg")
-	if err := ckpt.Save(path, train.RBMCheckpoint(m, mean, dataset, "eval test")); err != nil {
+	c, err := ebm.NewCheckpoint(m, mean, dataset, ckpt.Shape{}, "eval test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ckpt.Save(path, c); err != nil {
 		t.Fatal(err)
 	}
 	z, err := m.LogZ()

@@ -11,7 +11,7 @@ import (
 	"codeberg.org/sbinet/npyio"
 
 	"github.com/gwg-go/gwg/datasets"
-	"github.com/gwg-go/gwg/train"
+	"github.com/gwg-go/gwg/internal/chains"
 )
 
 func init() {
@@ -22,7 +22,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sample", "--checkpoint FILE|RUN-FOLDER [flags]", stderr)
 	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its latest checkpoint)")
 	steps := fs.Int("steps", 100, "sampler steps")
-	chains := fs.Int("chains", 100, "number of chains (images)")
+	nChains := fs.Int("chains", 100, "number of chains (images)")
 	sampler := fs.String("sampler", "gwg", "sampler")
 	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (Bernoulli of the data mean), or auto (buffer if stored)")
 	out := fs.String("out", "samples.png", "PNG grid of the final states")
@@ -36,11 +36,11 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	case *path == "":
 		return usageError("--checkpoint is required")
-	case *steps < 0 || *chains < 1:
-		return usageError("--steps %d and --chains %d: want steps ≥ 0 and at least one chain", *steps, *chains)
+	case *steps < 0 || *nChains < 1:
+		return usageError("--steps %d and --chains %d: want steps ≥ 0 and at least one chain", *steps, *nChains)
 	case *raw != "" && !strings.HasSuffix(*raw, ".npy") && !strings.HasSuffix(*raw, ".bin"):
 		return usageError("--raw %q: want a .npy or .bin file", *raw)
-	case *from != "auto" && *from != train.StartBuffer && *from != train.StartBase:
+	case *from != "auto" && *from != chains.FromBuffer && *from != chains.FromBase:
 		return usageError("--init %q: want auto, buffer or base", *from)
 	}
 	if err := checkPNGOut("out", *out); err != nil {
@@ -59,18 +59,18 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	}
 	start := *from
 	if start == "auto" {
-		start = train.StartBase
-		if c.Train != nil && c.Train.Buffer.Rows >= *chains {
-			start = train.StartBuffer
+		start = chains.FromBase
+		if c.Train != nil && c.Train.Buffer.Rows >= *nChains {
+			start = chains.FromBuffer
 		}
 	}
 	rng := rand.New(rand.NewPCG(*seed, 0))
-	x0, err := train.StartChains(c, *chains, start, rng)
+	x0, err := chains.Start(c, *nChains, start, rng)
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	x, stats, err := train.Sample(model, *sampler, x0, *steps, rng)
+	x, stats, err := chains.Run(model, *sampler, x0, *steps, rng)
 	if err != nil {
 		return err
 	}
@@ -78,13 +78,13 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if width != datasets.Dim {
 		return fmt.Errorf("%s: a model of %d values per chain is not a 28×28 image", file, width)
 	}
-	if err := datasets.WriteGridPNG(*out, x, *chains, datasets.Side, datasets.Side); err != nil {
+	if err := datasets.WriteGridPNG(*out, x, *nChains, datasets.Side, datasets.Side); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d chains from the %s, %d %s steps in %.1fs (acceptance %.3f, %.2f sites changed per step): %s\n",
-		*chains, start, *steps, *sampler, time.Since(t0).Seconds(), stats.AcceptRate(), stats.MeanHops(), *out)
+		*nChains, start, *steps, *sampler, time.Since(t0).Seconds(), stats.AcceptRate(), stats.MeanHops(), *out)
 	if *raw != "" {
-		if err := writeRaw(*raw, x, *chains, width); err != nil {
+		if err := writeRaw(*raw, x, *nChains, width); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "raw states: %s\n", *raw)

@@ -17,6 +17,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/train"
 )
@@ -188,7 +189,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	final := train.CheckpointPath(dir, job.Trainer.Iter())
+	final := ckpt.PeriodicPath(dir, job.Trainer.Iter())
 	grid := filepath.Join(dir, "ema-samples.png")
 	if err := job.EMASamples(grid, 100, 100); err != nil {
 		return err

@@ -1,4 +1,4 @@
-package ebm
+package deep
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ type plainNet struct {
 	p map[string][]float64
 }
 
-func newPlainNet(d *Deep) *plainNet {
+func newPlainNet(d *Model) *plainNet {
 	pn := &plainNet{c: d.Config(), p: map[string][]float64{}}
 	for _, p := range d.Params() {
 		v := make([]float64, len(p.Data))
@@ -85,7 +85,7 @@ func (pn *plainNet) eval(x []float32) float64 {
 }
 
 // plainBase is Σᵢ log Base(xᵢ; μᵢ) written out for one chain.
-func plainBase(d *Deep, x []float32) float64 {
+func plainBase(d *Model, x []float32) float64 {
 	s := 0.0
 	for i, m := range d.Mu() {
 		p, v := float64(m), float64(x[i])

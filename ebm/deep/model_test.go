@@ -1,10 +1,11 @@
-package ebm
+package deep
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/nn"
 )
 
@@ -20,7 +21,7 @@ var testNets = []struct {
 	{"resnet one-hot", "resnet-3x1", 16, 3},
 }
 
-func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ...DeepOption) *Deep {
+func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ...Option) *Model {
 	t.Helper()
 	c, err := nn.Parse(arch, sites, cat)
 	if err != nil {
@@ -30,7 +31,7 @@ func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ..
 		c.Proj = 2
 	}
 	rng := rand.New(rand.NewPCG(seed, 1))
-	dom := Domain{Sites: sites, Categories: cat, OneHot: cat > 2}
+	dom := ebm.Domain{Sites: sites, Categories: cat, OneHot: cat > 2}
 	mean := make([]float32, dom.Width())
 	for i := range mean {
 		mean[i] = rng.Float32()
@@ -38,7 +39,7 @@ func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ..
 			mean[i] = 1 / float32(cat)
 		}
 	}
-	d, err := NewDeep(c, BaseMean(dom, mean), rng, opts...)
+	d, err := New(c, ebm.BaseMean(dom, mean), rng, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ..
 
 // deepStates returns n relaxed states in [0, 1]: gradients are checked at
 // real-valued points, where the base term is still linear.
-func deepStates(rng *rand.Rand, n int, d Domain) []float32 {
+func deepStates(rng *rand.Rand, n int, d ebm.Domain) []float32 {
 	x := make([]float32, n*d.Width())
 	for i := range x {
 		x[i] = rng.Float32()
@@ -65,7 +66,7 @@ func deepStates(rng *rand.Rand, n int, d Domain) []float32 {
 func TestDeepGradXFiniteDifferences(t *testing.T) {
 	for _, tc := range testNets {
 		t.Run(tc.name, func(t *testing.T) {
-			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 1, DeepFloat64())
+			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 1, Float64())
 			rng := rand.New(rand.NewPCG(2, 2))
 			const n = 3
 			x := deepStates(rng, n, d.Domain())
@@ -99,7 +100,7 @@ func TestDeepGradXFiniteDifferences(t *testing.T) {
 }
 
 // contrastiveLoss evaluates the training loss from LogProb alone.
-func contrastiveLoss(t *testing.T, d *Deep, data, samples []float32, l2 float64) float64 {
+func contrastiveLoss(t *testing.T, d *Model, data, samples []float32, l2 float64) float64 {
 	w := d.Domain().Width()
 	fd, fs := make([]float64, len(data)/w), make([]float64, len(samples)/w)
 	if err := d.LogProb(fd, data); err != nil {
@@ -124,7 +125,7 @@ func contrastiveLoss(t *testing.T, d *Deep, data, samples []float32, l2 float64)
 func TestDeepGradThetaFiniteDifferences(t *testing.T) {
 	for _, tc := range testNets {
 		t.Run(tc.name, func(t *testing.T) {
-			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 3, DeepFloat64())
+			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 3, Float64())
 			rng := rand.New(rand.NewPCG(4, 4))
 			data := deepStates(rng, 3, d.Domain())
 			samples := deepStates(rng, 2, d.Domain())
@@ -247,7 +248,7 @@ func TestDeepFloat32MatchesFloat64(t *testing.T) {
 	for _, tc := range testNets {
 		t.Run(tc.name, func(t *testing.T) {
 			d32 := newTestDeep(t, tc.arch, tc.sites, tc.cat, 9)
-			d64 := newTestDeep(t, tc.arch, tc.sites, tc.cat, 9, DeepFloat64())
+			d64 := newTestDeep(t, tc.arch, tc.sites, tc.cat, 9, Float64())
 			x := deepStates(rand.New(rand.NewPCG(10, 10)), 3, d32.Domain())
 			f32, f64 := make([]float64, 3), make([]float64, 3)
 			g32, g64 := make([]float32, len(x)), make([]float32, len(x))
@@ -292,10 +293,10 @@ func TestDeepBadShapes(t *testing.T) {
 		}
 	}
 	c, _ := nn.Parse("mlp-8x2", 6, 2)
-	if _, err := NewDeep(c, make([]float32, 5), rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, err := New(c, make([]float32, 5), rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("base of the wrong length: no error")
 	}
-	if _, err := NewDeep(c, make([]float32, 6), rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, err := New(c, make([]float32, 6), rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("base mean 0: no error")
 	}
 }

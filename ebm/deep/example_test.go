@@ -1,16 +1,17 @@
-package ebm_test
+package deep_test
 
 import (
 	"fmt"
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/ebm/deep"
 	"github.com/gwg-go/gwg/nn"
 )
 
 // A tiny deep model over 6 binary sites: an mlp of two hidden layers of 8
 // units over a Bernoulli base, cheap enough for exact enumeration.
-func ExampleNewDeep() {
+func ExampleNew() {
 	c, err := nn.Parse("mlp-8x2", 6, 2)
 	if err != nil {
 		panic(err)
@@ -18,7 +19,7 @@ func ExampleNewDeep() {
 	dom := ebm.Domain{Sites: 6, Categories: 2}
 	dataMean := []float32{0.1, 0.5, 0.9, 0.5, 0.5, 0.2}
 	rng := rand.New(rand.NewPCG(1, 2))
-	d, err := ebm.NewDeep(c, ebm.BaseMean(dom, dataMean), rng)
+	d, err := deep.New(c, ebm.BaseMean(dom, dataMean), rng)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package ebm
+package deep
 
 import (
 	"fmt"
@@ -6,13 +6,14 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/gwg-go/gwg/ebm"
 	_ "github.com/gwg-go/gwg/internal/blas" // the BLAS is chosen at build time
 	"github.com/gwg-go/gwg/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
 
-// Deep is a neural energy on top of a fixed base distribution:
+// Model is a neural energy on top of a fixed base distribution:
 //
 //	f(x) = net(x) + Σᵢ log Base(xᵢ; μᵢ)
 //
@@ -20,7 +21,7 @@ import (
 // The net is a Gorgonia graph (package nn); the base term is linear in x and
 // is evaluated directly.
 //
-// Deep keeps two kinds of compiled graphs per batch size (for the last few
+// A Model keeps two kinds of compiled graphs per batch size (for the last few
 // sizes used), built on first use and sharing the parameter tensors: one for
 // f and ∇ₓf (sampling), one for the training loss and ∇θ. The sampling graph
 // never computes weight gradients, and neither graph accumulates gradients
@@ -28,50 +29,34 @@ import (
 // cannot leak into training gradients. New inputs are copied into the
 // graphs' bound input tensors; nothing is rebuilt per call.
 //
-// A Deep is not safe for concurrent use.
-type Deep struct {
+// A Model is not safe for concurrent use.
+type Model struct {
 	net    *nn.Net
-	dom    Domain
+	dom    ebm.Domain
 	mu     []float32
 	coef   []float64 // ∂(base term)/∂x, one per input value
 	offset float64   // base term at x = 0
-	params []*Param
+	params []*ebm.Param
 	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
 
 	sample graphCache[*sampleGraph]
 	train  graphCache[*trainGraph]
 }
 
-// DeepOption configures NewDeep.
-type DeepOption func(*Deep)
+// Option configures New.
+type Option func(*Model)
 
-// DeepFloat64 makes the graphs compute in float64 (for finite-difference
+// Float64 makes the graphs compute in float64 (for finite-difference
 // tests). Param.Data stays float32 and is copied into the graphs before each
 // evaluation.
-func DeepFloat64() DeepOption { return func(d *Deep) { d.f64 = true } }
+func Float64() Option { return func(d *Model) { d.f64 = true } }
 
-// BaseMean squeezes a data mean (one value per input value of the domain)
-// into the base distribution's parameters as the reference does:
-// μ = m·(1 − 0.02) + 0.01 for binary domains, and m·(1 − 0.02) + 0.02/K for
-// one-hot ones, which keeps every site's block summing to one.
-func BaseMean(d Domain, dataMean []float32) []float32 {
-	add := float32(0.01)
-	if d.OneHot {
-		add = 0.02 / float32(d.Categories)
-	}
-	mu := make([]float32, len(dataMean))
-	for i, m := range dataMean {
-		mu[i] = m*(1-0.02) + add
-	}
-	return mu
-}
-
-// NewDeep builds the net of configuration c with weights drawn from rng, over
+// New builds the net of configuration c with weights drawn from rng, over
 // the base distribution with parameters mu (see BaseMean; one value per
 // input value, or nil for no base term).
-func NewDeep(c nn.Config, mu []float32, rng *rand.Rand, opts ...DeepOption) (*Deep, error) {
-	d := &Deep{
-		dom: Domain{Sites: c.Sites, Categories: c.Categories, OneHot: c.Categories > 2},
+func New(c nn.Config, mu []float32, rng *rand.Rand, opts ...Option) (*Model, error) {
+	d := &Model{
+		dom: ebm.Domain{Sites: c.Sites, Categories: c.Categories, OneHot: c.Categories > 2},
 	}
 	for _, o := range opts {
 		o(d)
@@ -82,14 +67,14 @@ func NewDeep(c nn.Config, mu []float32, rng *rand.Rand, opts ...DeepOption) (*De
 	}
 	net, err := nn.New(c, dtype, rng)
 	if err != nil {
-		return nil, fmt.Errorf("ebm: deep model: %w", err)
+		return nil, fmt.Errorf("deep: %w", err)
 	}
 	d.net = net
 	if err := d.setBase(mu); err != nil {
 		return nil, err
 	}
 	for _, p := range net.Params() {
-		q := &Param{Name: p.Name, Shape: p.Value.Shape().Clone()}
+		q := &ebm.Param{Name: p.Name, Shape: p.Value.Shape().Clone()}
 		if d.f64 {
 			src := p.Value.Data().([]float64)
 			q.Data = make([]float32, len(src))
@@ -105,18 +90,18 @@ func NewDeep(c nn.Config, mu []float32, rng *rand.Rand, opts ...DeepOption) (*De
 	return d, nil
 }
 
-func (d *Deep) setBase(mu []float32) error {
+func (d *Model) setBase(mu []float32) error {
 	w := d.dom.Width()
 	d.coef = make([]float64, w)
 	if mu == nil {
 		return nil
 	}
 	if len(mu) != w {
-		return fmt.Errorf("ebm: deep model: base has %d means, want %d", len(mu), w)
+		return fmt.Errorf("deep: base has %d means, want %d", len(mu), w)
 	}
 	for i, m := range mu {
 		if !(m > 0 && m < 1) {
-			return fmt.Errorf("ebm: deep model: base mean %d is %v, want it in (0, 1)", i, m)
+			return fmt.Errorf("deep: base mean %d is %v, want it in (0, 1)", i, m)
 		}
 		p := float64(m)
 		if d.dom.OneHot {
@@ -130,21 +115,21 @@ func (d *Deep) setBase(mu []float32) error {
 	return nil
 }
 
-// Domain implements Model.
-func (d *Deep) Domain() Domain { return d.dom }
+// Domain implements ebm.Model.
+func (d *Model) Domain() ebm.Domain { return d.dom }
 
 // Config returns the configuration of the net.
-func (d *Deep) Config() nn.Config { return d.net.Config() }
+func (d *Model) Config() nn.Config { return d.net.Config() }
 
 // Mu returns a copy of the base distribution's parameters (nil if none).
-func (d *Deep) Mu() []float32 { return append([]float32(nil), d.mu...) }
+func (d *Model) Mu() []float32 { return append([]float32(nil), d.mu...) }
 
 // Params implements Trainable. Data aliases the live parameters (in float32
 // mode the graph tensors themselves), so an optimiser may update it in place.
-func (d *Deep) Params() []*Param { return d.params }
+func (d *Model) Params() []*ebm.Param { return d.params }
 
 // ExportParams returns a copy of every parameter's values, in Params order.
-func (d *Deep) ExportParams() [][]float32 {
+func (d *Model) ExportParams() [][]float32 {
 	out := make([][]float32, len(d.params))
 	for i, p := range d.params {
 		out[i] = append([]float32(nil), p.Data...)
@@ -154,13 +139,13 @@ func (d *Deep) ExportParams() [][]float32 {
 
 // ImportParams overwrites the parameters with v, which must match Params in
 // number and sizes.
-func (d *Deep) ImportParams(v [][]float32) error {
+func (d *Model) ImportParams(v [][]float32) error {
 	if len(v) != len(d.params) {
-		return fmt.Errorf("ebm: importing %d parameter tensors into a model with %d", len(v), len(d.params))
+		return fmt.Errorf("deep: importing %d parameter tensors into a model with %d", len(v), len(d.params))
 	}
 	for i, p := range d.params {
 		if len(v[i]) != len(p.Data) {
-			return fmt.Errorf("ebm: parameter %s has %d values, got %d", p.Name, len(p.Data), len(v[i]))
+			return fmt.Errorf("deep: parameter %s has %d values, got %d", p.Name, len(p.Data), len(v[i]))
 		}
 	}
 	for i, p := range d.params {
@@ -170,7 +155,7 @@ func (d *Deep) ImportParams(v [][]float32) error {
 }
 
 // syncParams copies the float32 parameters into float64 graph tensors.
-func (d *Deep) syncParams() {
+func (d *Model) syncParams() {
 	if !d.f64 {
 		return
 	}
@@ -183,7 +168,7 @@ func (d *Deep) syncParams() {
 }
 
 // base returns the base term of the chain x.
-func (d *Deep) base(x []float32) float64 {
+func (d *Model) base(x []float32) float64 {
 	s := d.offset
 	for i, v := range x {
 		s += d.coef[i] * float64(v)
@@ -192,20 +177,20 @@ func (d *Deep) base(x []float32) float64 {
 }
 
 // LogProb implements Model.
-func (d *Deep) LogProb(f []float64, x []float32) error {
+func (d *Model) LogProb(f []float64, x []float32) error {
 	return d.eval(f, nil, x)
 }
 
 // LogProbGrad implements Model.
-func (d *Deep) LogProbGrad(f []float64, grad []float32, x []float32) error {
+func (d *Model) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	if grad == nil {
-		return fmt.Errorf("ebm: deep model: nil gradient buffer")
+		return fmt.Errorf("deep: nil gradient buffer")
 	}
 	return d.eval(f, grad, x)
 }
 
-func (d *Deep) eval(f []float64, grad []float32, x []float32) error {
-	n, err := CheckBatch(d.dom, f, grad, x)
+func (d *Model) eval(f []float64, grad []float32, x []float32) error {
+	n, err := ebm.CheckBatch(d.dom, f, grad, x)
 	if err != nil {
 		return err
 	}
@@ -223,7 +208,7 @@ func (d *Deep) eval(f []float64, grad []float32, x []float32) error {
 		p = sg.fGrad
 	}
 	if err := p.Run(); err != nil {
-		return fmt.Errorf("ebm: deep model: %w", err)
+		return fmt.Errorf("deep: %w", err)
 	}
 	readTensor64(f, p.Output(0))
 	w := d.dom.Width()
@@ -245,7 +230,7 @@ type sampleGraph struct {
 	f, fGrad *nn.Program
 }
 
-func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
+func (d *Model) sampleGraph(n int) (*sampleGraph, error) {
 	if sg, ok := d.sample.get(n); ok {
 		return sg, nil
 	}
@@ -253,24 +238,24 @@ func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
 	x, xn := d.input(g, "x", n, d.dom.Width())
 	out, params, err := d.net.Build(g, xn)
 	if err != nil {
-		return nil, fmt.Errorf("ebm: deep model: %w", err)
+		return nil, fmt.Errorf("deep: %w", err)
 	}
 	sum, err := G.Sum(out)
 	if err != nil {
-		return nil, fmt.Errorf("ebm: deep model: summing f: %w", err)
+		return nil, fmt.Errorf("deep: summing f: %w", err)
 	}
 	// Chains are independent, so the gradient of Σ f is each chain's ∇ₓf.
 	dx, err := G.Grad(sum, xn)
 	if err != nil {
-		return nil, fmt.Errorf("ebm: deep model: differentiating f: %w", err)
+		return nil, fmt.Errorf("deep: differentiating f: %w", err)
 	}
 	inputs := append(G.Nodes{xn}, params...)
 	sg := &sampleGraph{x: x}
 	if sg.f, err = nn.Compile(g, inputs, G.Nodes{out}); err != nil {
-		return nil, fmt.Errorf("ebm: deep model: %w", err)
+		return nil, fmt.Errorf("deep: %w", err)
 	}
 	if sg.fGrad, err = nn.Compile(g, inputs, G.Nodes{out, dx[0]}); err != nil {
-		return nil, fmt.Errorf("ebm: deep model: %w", err)
+		return nil, fmt.Errorf("deep: %w", err)
 	}
 	d.sample.put(n, sg)
 	return sg, nil
@@ -280,16 +265,16 @@ func (d *Deep) sampleGraph(n int) (*sampleGraph, error) {
 // l2·(mean over data of f² + mean over samples of f²). Data and samples go
 // through the net as one batch, whose training graph is cached by its total
 // size.
-func (d *Deep) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSamples float64, err error) {
+func (d *Model) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSamples float64, err error) {
 	w := d.dom.Width()
 	nd, ns := len(data)/w, len(samples)/w
 	switch {
 	case nd == 0 || nd*w != len(data):
-		return 0, 0, fmt.Errorf("ebm: deep model: data has %d values, want a positive multiple of %d", len(data), w)
+		return 0, 0, fmt.Errorf("deep: data has %d values, want a positive multiple of %d", len(data), w)
 	case ns == 0 || ns*w != len(samples):
-		return 0, 0, fmt.Errorf("ebm: deep model: samples have %d values, want a positive multiple of %d", len(samples), w)
+		return 0, 0, fmt.Errorf("deep: samples have %d values, want a positive multiple of %d", len(samples), w)
 	case !(l2 >= 0) || math.IsInf(l2, 0):
-		return 0, 0, fmt.Errorf("ebm: deep model: l2 weight %v", l2)
+		return 0, 0, fmt.Errorf("deep: l2 weight %v", l2)
 	}
 	n := nd + ns
 	tg, err := d.trainGraph(n)
@@ -314,7 +299,7 @@ func (d *Deep) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSam
 	setTensor64(tg.lx, tg.lin)
 	setTensor64(tg.qx, tg.quad)
 	if err := tg.p.Run(); err != nil {
-		return 0, 0, fmt.Errorf("ebm: deep model: %w", err)
+		return 0, 0, fmt.Errorf("deep: %w", err)
 	}
 	readTensor64(tg.f, tg.p.Output(0))
 	for i, v := range tg.f {
@@ -338,12 +323,12 @@ type trainGraph struct {
 	p               *nn.Program
 }
 
-func (d *Deep) trainGraph(n int) (*trainGraph, error) {
+func (d *Model) trainGraph(n int) (*trainGraph, error) {
 	if tg, ok := d.train.get(n); ok {
 		return tg, nil
 	}
 	wrap := func(what string, err error) error {
-		return fmt.Errorf("ebm: deep model: training graph: %s: %w", what, err)
+		return fmt.Errorf("deep: training graph: %s: %w", what, err)
 	}
 	g := G.NewGraph()
 	tg := &trainGraph{base: make([]float64, n), lin: make([]float64, n), quad: make([]float64, n), f: make([]float64, n)}
@@ -393,7 +378,7 @@ func (d *Deep) trainGraph(n int) (*trainGraph, error) {
 }
 
 // input creates a bound input tensor of the model's dtype and its node.
-func (d *Deep) input(g *G.ExprGraph, name string, shape ...int) (*tensor.Dense, *G.Node) {
+func (d *Model) input(g *G.ExprGraph, name string, shape ...int) (*tensor.Dense, *G.Node) {
 	t := tensor.New(tensor.Of(d.net.Dtype()), tensor.WithShape(shape...))
 	return t, G.NodeFromAny(g, t, G.WithName(name))
 }

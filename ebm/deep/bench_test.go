@@ -1,4 +1,4 @@
-package ebm
+package deep
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/internal/cputime"
 	"github.com/gwg-go/gwg/nn"
 	"gonum.org/v1/gonum/blas"
@@ -39,18 +40,18 @@ func forwardMACs(c nn.Config) float64 {
 	return float64(macs)
 }
 
-func benchDeep(b *testing.B, arch string) (*Deep, []float32) {
+func benchDeep(b *testing.B, arch string) (*Model, []float32) {
 	c, err := nn.Parse(arch, 784, 2)
 	if err != nil {
 		b.Fatal(err)
 	}
-	dom := Domain{Sites: 784, Categories: 2}
+	dom := ebm.Domain{Sites: 784, Categories: 2}
 	rng := rand.New(rand.NewPCG(1, 2))
 	mean := make([]float32, 784)
 	for i := range mean {
 		mean[i] = 0.3
 	}
-	d, err := NewDeep(c, BaseMean(dom, mean), rng)
+	d, err := New(c, ebm.BaseMean(dom, mean), rng)
 	if err != nil {
 		b.Fatal(err)
 	}

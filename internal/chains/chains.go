@@ -1,0 +1,69 @@
+// Package chains starts sampler chains from a checkpoint and runs them: what
+// `gwg sample`, `gwg eval` and the trainer's final sample grid share.
+package chains
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/gwg"
+)
+
+// Where chains start.
+const (
+	FromBuffer = "buffer" // the first chains of the checkpoint's replay buffer
+	FromBase   = "base"   // fresh draws from the base distribution
+)
+
+// Start returns n initial chains for sampling the model of c: rows of its
+// replay buffer (from FromBuffer), or draws from the Bernoulli of its base
+// mean (FromBase).
+func Start(c *ckpt.Checkpoint, n int, from string, rng *rand.Rand) ([]float32, error) {
+	switch from {
+	case FromBuffer:
+		if c.Train == nil {
+			return nil, fmt.Errorf("the checkpoint has no replay buffer to start from")
+		}
+		b := c.Train.Buffer
+		if n > b.Rows {
+			return nil, fmt.Errorf("%d chains asked for, the replay buffer holds %d", n, b.Rows)
+		}
+		all := make([]float32, b.Rows*b.Width)
+		if err := ckpt.UnpackBits(all, b); err != nil {
+			return nil, fmt.Errorf("replay buffer: %w", err)
+		}
+		return all[:n*b.Width], nil
+	case FromBase:
+		base, err := ebm.NewBernoulli(c.BaseMean)
+		if err != nil {
+			return nil, fmt.Errorf("base distribution of the checkpoint: %w", err)
+		}
+		x := make([]float32, n*len(c.BaseMean))
+		if err := base.Sample(x, rng); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	return nil, fmt.Errorf("unknown chain start %q (want %s or %s)", from, FromBuffer, FromBase)
+}
+
+// Run advances the chains start by steps transitions of the named sampler
+// on model and returns the final states (a new slice) and the sampler's
+// counts.
+func Run(model ebm.Model, sampler string, start []float32, steps int, rng *rand.Rand) ([]float32, gwg.Stats, error) {
+	s, err := gwg.New(sampler, model, gwg.Options{})
+	if err != nil {
+		return nil, gwg.Stats{}, err
+	}
+	if err := s.Init(start); err != nil {
+		return nil, gwg.Stats{}, fmt.Errorf("sampling: %w", err)
+	}
+	for i := range steps {
+		if err := s.Step(rng); err != nil {
+			return nil, gwg.Stats{}, fmt.Errorf("sampling, step %d: %w", i+1, err)
+		}
+	}
+	return append([]float32(nil), s.State()...), s.Stats(), nil
+}
