@@ -69,7 +69,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 	if hidden == 0 {
 		hidden = 500
 	}
-	d := set.Train.Shape.Sites()
+	d := set.Train.Layout().Sites()
 	m, err := ebm.NewRBM(d, hidden)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 		cd := cfg.CD.Defaults()
 		note := fmt.Sprintf("gwg bench rbm: CD-%d, %d epochs, lr %g, batch %d, seed %d",
 			cd.K, cd.Epochs, cd.LR, cd.Batch, cfg.Seed)
-		c, err := ebm.NewCheckpoint(m, mean, "static_mnist", train.CheckpointShape(set.Train.Shape), note)
+		c, err := ebm.NewCheckpoint(m, mean, "static_mnist", train.CheckpointShape(set.Train.Layout()), note)
 		if err != nil {
 			return nil, err
 		}

@@ -66,7 +66,7 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 		return nil, err
 	}
 	w := model.Domain().Width()
-	if dw := data.Shape.ModelWidth(); w != dw {
+	if dw := data.Layout().ModelWidth(); w != dw {
 		return nil, fmt.Errorf("train: model reads %d values per chain, the %s examples have %d", w, data.Dataset, dw)
 	}
 	if data.N < cfg.Batch {
