@@ -3,7 +3,6 @@ package nn
 import (
 	"fmt"
 
-	"github.com/gwg-go/gwg/internal/parallel"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -42,7 +41,7 @@ func (g geom) chunk() int {
 	return max(1, min(g.B, chunkColumns/g.positions()))
 }
 
-// scratch is working memory shared by all convolutions of a net: the
+// scratch is working memory shared by all convolutions of a graph: the
 // operations of a program run one after another, so one buffer suffices.
 type scratch struct {
 	f32 []float32
@@ -93,46 +92,41 @@ func span(wo, w, stride, pad, kx int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-// im2colGrain is the number of im2col rows worth a goroutine.
-const im2colGrain = 8
-
 // im2col unrolls samples [b0, b0+bc) of x into col, a [patch, bc·positions]
 // matrix: row (ci, ky, kx), column (sample, oy, ox).
 func im2col[T float](g geom, x []T, b0, bc int, col []T) {
 	p, n := g.positions(), bc*g.positions()
-	parallel.For(g.patch(), im2colGrain, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
-			row := col[r*n:][:n]
-			x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
-			for bi := range bc {
-				img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
-				if g.samePlane() {
-					shiftPlane(g, row[bi*p:][:p], img, ky, kx, x0, x1)
+	for r := range g.patch() {
+		ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
+		row := col[r*n:][:n]
+		x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
+		for bi := range bc {
+			img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+			if g.samePlane() {
+				shiftPlane(g, row[bi*p:][:p], img, ky, kx, x0, x1)
+				continue
+			}
+			for oy := range g.Ho {
+				out := row[bi*p+oy*g.Wo:][:g.Wo]
+				iy := oy*g.Stride - g.Pad + ky
+				if iy < 0 || iy >= g.H || x0 == x1 {
+					clear(out)
 					continue
 				}
-				for oy := range g.Ho {
-					out := row[bi*p+oy*g.Wo:][:g.Wo]
-					iy := oy*g.Stride - g.Pad + ky
-					if iy < 0 || iy >= g.H || x0 == x1 {
-						clear(out)
-						continue
-					}
-					clear(out[:x0])
-					clear(out[x1:])
-					// Input column of output column ox: base + ox·stride.
-					base := iy*g.W - g.Pad + kx
-					if g.Stride == 1 {
-						copy(out[x0:x1], img[base+x0:base+x1])
-						continue
-					}
-					for ox := x0; ox < x1; ox++ {
-						out[ox] = img[base+ox*g.Stride]
-					}
+				clear(out[:x0])
+				clear(out[x1:])
+				// Input column of output column ox: base + ox·stride.
+				base := iy*g.W - g.Pad + kx
+				if g.Stride == 1 {
+					copy(out[x0:x1], img[base+x0:base+x1])
+					continue
+				}
+				for ox := x0; ox < x1; ox++ {
+					out[ox] = img[base+ox*g.Stride]
 				}
 			}
 		}
-	})
+	}
 }
 
 // samePlane reports whether output and input maps have the same size and
@@ -173,31 +167,28 @@ func shiftPlane[T float](g geom, out, img []T, ky, kx, x0, x1 int) {
 // [b0, b0+bc) of dx.
 func col2im[T float](g geom, col []T, b0, bc int, dx []T) {
 	p, n := g.positions(), bc*g.positions()
-	// Rows of different input channels write to different planes of dx.
-	parallel.For(g.Cin, max(1, im2colGrain/(g.K*g.K)), func(lo, hi int) {
-		for r := lo * g.K * g.K; r < hi*g.K*g.K; r++ {
-			ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
-			row := col[r*n:][:n]
-			x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
-			if x0 == x1 {
-				continue
-			}
-			for bi := range bc {
-				img := dx[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
-				for oy := range g.Ho {
-					iy := oy*g.Stride - g.Pad + ky
-					if iy < 0 || iy >= g.H {
-						continue
-					}
-					src := row[bi*p+oy*g.Wo:][x0:x1]
-					out := img[iy*g.W-g.Pad+kx+x0*g.Stride:]
-					for i, v := range src {
-						out[i*g.Stride] += v
-					}
+	for r := range g.patch() {
+		ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
+		row := col[r*n:][:n]
+		x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
+		if x0 == x1 {
+			continue
+		}
+		for bi := range bc {
+			img := dx[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+			for oy := range g.Ho {
+				iy := oy*g.Stride - g.Pad + ky
+				if iy < 0 || iy >= g.H {
+					continue
+				}
+				src := row[bi*p+oy*g.Wo:][x0:x1]
+				out := img[iy*g.W-g.Pad+kx+x0*g.Stride:]
+				for i, v := range src {
+					out[i*g.Stride] += v
 				}
 			}
 		}
-	})
+	}
 }
 
 // gatherGrad copies samples [b0, b0+bc) of dy ([B, Cout, positions]) into

@@ -32,8 +32,8 @@ func BenchmarkConvBlockGrad(b *testing.B) {
 			xn := G.NodeFromAny(g, rnd(n, c, side, side), G.WithName("x"))
 			wn := G.NodeFromAny(g, rnd(c, c*9), G.WithName("w"))
 			bn := G.NodeFromAny(g, rnd(c), G.WithName("b"))
-			net := &Net{index: map[string]int{"c.w": 0, "c.b": 1}, sc: &scratch{}}
-			bl := &builder{g: g, net: net, batch: n, params: G.Nodes{wn, bn}}
+			net := &Net{index: map[string]int{"c.w": 0, "c.b": 1}}
+			bl := &builder{g: g, net: net, batch: n, params: G.Nodes{wn, bn}, sc: &scratch{}}
 			y := bl.swish(bl.conv(xn, "c", 3, 1, 1))
 			if bl.err != nil {
 				b.Fatal(bl.err)

@@ -68,8 +68,8 @@ func convLoss(t *testing.T, b, cin, h, w, cout, k, s, p int) (func(x, wt, bias [
 	wt := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(cout, cin*k*k))
 	bt := tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(cout))
 	xn, wn, bn := G.NodeFromAny(g, xt, G.WithName("x")), G.NodeFromAny(g, wt, G.WithName("w")), G.NodeFromAny(g, bt, G.WithName("b"))
-	net := &Net{index: map[string]int{"c.w": 0, "c.b": 1}, sc: &scratch{}}
-	bl := &builder{g: g, net: net, batch: b, params: G.Nodes{wn, bn}}
+	net := &Net{index: map[string]int{"c.w": 0, "c.b": 1}}
+	bl := &builder{g: g, net: net, batch: b, params: G.Nodes{wn, bn}, sc: &scratch{}}
 	y := bl.meanPool(bl.swish(bl.conv(xn, "c", k, s, p)))
 	if bl.err != nil {
 		t.Fatal(bl.err)

@@ -17,14 +17,15 @@ type Param struct {
 }
 
 // Net is a net's configuration and its parameters. Its parameters are
-// created once; Build may be called for many graphs. The programs compiled
-// from those graphs share working memory: run them one at a time.
+// created once; Build may be called for many graphs. Each graph has its own
+// working memory and only reads the parameters, so programs compiled from
+// different graphs may run at the same time (one graph per worker is how a
+// batch is spread over processors) while nothing writes the parameters.
 type Net struct {
 	config Config
 	dtype  tensor.Dtype
 	params []*Param
 	index  map[string]int
-	sc     *scratch
 }
 
 // New creates a net with parameters drawn as PyTorch initialises them:
@@ -40,7 +41,7 @@ func New(c Config, dtype tensor.Dtype, rng *rand.Rand) (*Net, error) {
 	if rng == nil {
 		return nil, fmt.Errorf("nn: nil random source")
 	}
-	n := &Net{config: c, dtype: dtype, index: map[string]int{}, sc: &scratch{}}
+	n := &Net{config: c, dtype: dtype, index: map[string]int{}}
 	for _, s := range layout(c) {
 		bound := 1 / math.Sqrt(float64(s.fanIn))
 		size := 1
@@ -122,15 +123,19 @@ func layout(c Config) []paramSpec {
 
 // Build adds the net to g, applied to x, a [B, InputWidth] matrix of the
 // net's dtype, and returns the [B] vector of outputs and the parameter nodes
-// (bound to the net's tensors, in the order of Params).
+// (bound to the values of the net's tensors, in the order of Params).
 func (n *Net) Build(g *G.ExprGraph, x *G.Node) (out *G.Node, params G.Nodes, err error) {
 	c := n.config
 	if s := x.Shape(); len(s) != 2 || s[1] != c.InputWidth() || x.Dtype() != n.dtype {
 		return nil, nil, fmt.Errorf("nn: %v input is %v %v, want [B %d] %v", c, x.Dtype(), x.Shape(), c.InputWidth(), n.dtype)
 	}
-	b := &builder{g: g, net: n, batch: x.Shape()[0]}
+	b := &builder{g: g, net: n, batch: x.Shape()[0], sc: &scratch{}}
 	for _, p := range n.params {
-		b.params = append(b.params, G.NodeFromAny(g, p.Value, G.WithName(p.Name)))
+		// A header of the graph's own over the shared values: Gorgonia
+		// transposes operands by changing their headers for the duration of
+		// a product, which would race between graphs run at the same time.
+		v := tensor.New(tensor.WithShape(p.Value.Shape().Clone()...), tensor.WithBacking(p.Value.Data()))
+		b.params = append(b.params, G.NodeFromAny(g, v, G.WithName(p.Name)))
 	}
 	h := x
 	if c.Categories > 2 {
@@ -162,6 +167,7 @@ type builder struct {
 	net    *Net
 	batch  int
 	params G.Nodes
+	sc     *scratch // shared by the convolutions of this graph
 	err    error
 }
 

@@ -13,8 +13,8 @@ import (
 
 // The custom operations of this package compute into output tensors they
 // keep between runs (a graph is built for one batch size, so every shape is
-// fixed when the operation is created) and into the net's shared scratch
-// space, so that a run of a compiled program allocates next to nothing for
+// fixed when the operation is created) and into the scratch space of their
+// graph, so that a run of a compiled program allocates next to nothing for
 // them. They return the same output tensor on every run; Gorgonia may reshape
 // it in place afterwards, so each run restores its shape first.
 

@@ -64,6 +64,6 @@ func (b *builder) conv(x *G.Node, name string, k, stride, pad int) *G.Node {
 		b.err = fmt.Errorf("%s: weights %v do not fit %d input channels", name, w.Shape(), g.Cin)
 		return nil
 	}
-	op := &convOp{newOpBase("conv", tensor.Shape{g.B, g.Cout, g.Ho, g.Wo}, x, w, bias), g, b.net.sc}
+	op := &convOp{newOpBase("conv", tensor.Shape{g.B, g.Cout, g.Ho, g.Wo}, x, w, bias), g, b.sc}
 	return b.keep(G.ApplyOp(op, x, w, bias))
 }

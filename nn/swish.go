@@ -3,7 +3,6 @@ package nn
 import (
 	"math"
 
-	"github.com/gwg-go/gwg/internal/parallel"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -57,26 +56,19 @@ func grow[T float](s []T, n int) []T {
 	return s[:n]
 }
 
-// elementGrain is the number of elementwise evaluations worth a goroutine.
-const elementGrain = 1 << 14
-
 func swish[T float](y, sig, x []T) []T {
-	parallel.For(len(y), elementGrain, func(lo, hi int) {
-		sigmoids(sig[lo:hi], x[lo:hi])
-		for i, v := range x[lo:hi] {
-			y[lo+i] = v * sig[lo+i]
-		}
-	})
+	sigmoids(sig, x)
+	for i, v := range x {
+		y[i] = v * sig[i]
+	}
 	return sig
 }
 
 func swishGrad[T float](dx, sig, x, dy []T) {
-	parallel.For(len(dx), elementGrain, func(lo, hi int) {
-		for i, v := range x[lo:hi] {
-			s := sig[lo+i]
-			dx[lo+i] = dy[lo+i] * s * (1 + v*(1-s))
-		}
-	})
+	for i, v := range x {
+		s := sig[i]
+		dx[i] = dy[i] * s * (1 + v*(1-s))
+	}
 }
 
 // sigmoids sets s[i] = σ(x[i]), in float32 through exp32.

@@ -1,6 +1,7 @@
 package deep
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/gwg-go/gwg/ebm"
 	_ "github.com/gwg-go/gwg/internal/blas" // the BLAS is chosen at build time
+	"github.com/gwg-go/gwg/internal/parallel"
 	"github.com/gwg-go/gwg/nn"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
@@ -21,13 +23,21 @@ import (
 // The net is a Gorgonia graph (package nn); the base term is linear in x and
 // is evaluated directly.
 //
-// A Model keeps two kinds of compiled graphs per batch size (for the last few
-// sizes used), built on first use and sharing the parameter tensors: one for
-// f and ∇ₓf (sampling), one for the training loss and ∇θ. The sampling graph
-// never computes weight gradients, and neither graph accumulates gradients
-// between runs (no BindDualValues, see Gorgonia issue 543), so sampling
-// cannot leak into training gradients. New inputs are copied into the
-// graphs' bound input tensors; nothing is rebuilt per call.
+// A batch is cut into blocks of rows that run on all processors (package
+// internal/parallel), each worker with compiled graphs of its own. Every row's
+// f and ∇ₓf are computed by the same operations in the same order whatever
+// the blocks (the matrix products do not split their inner sums), so they do
+// not depend on the number of processors; the parameter gradient of
+// ContrastiveGrad is summed from blocks of fixed size, in block order, so it
+// does not either. The tests check both bit for bit.
+//
+// Each worker keeps two kinds of compiled graphs per block size (for the
+// last few sizes used), built on first use and sharing the parameter
+// tensors: one for f and ∇ₓf (sampling), one for the training loss and ∇θ.
+// The sampling graph never computes weight gradients, and neither graph
+// accumulates gradients between runs (no BindDualValues, see Gorgonia issue
+// 543), so sampling cannot leak into training gradients. New inputs are
+// copied into the graphs' bound input tensors; nothing is rebuilt per call.
 //
 // A Model is not safe for concurrent use.
 type Model struct {
@@ -39,8 +49,42 @@ type Model struct {
 	params []*ebm.Param
 	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
 
+	workers []*worker
+	errs    []error     // one per block of the current call
+	fRows   []float64   // ContrastiveGrad: f of every row
+	partial [][]float64 // ContrastiveGrad: each block's parameter gradient
+}
+
+// worker is what one processor needs to evaluate blocks of rows.
+type worker struct {
 	sample graphCache[*sampleGraph]
 	train  graphCache[*trainGraph]
+}
+
+// maxSampleRows bounds the rows of one block of f and ∇ₓf, which bounds the
+// memory of a worker's graphs (a resnet-64 graph holds a few megabytes of
+// activations per row).
+const maxSampleRows = 128
+
+// trainRows is the size of the blocks of ContrastiveGrad. The parameter
+// gradient is a sum over blocks, so the block size must not depend on the
+// number of processors; 25 splits the usual 100 data + 100 samples into 8
+// blocks, an equal share for 1, 2, 4 or 8 processors.
+const trainRows = 25
+
+// blocks runs f(worker, b, lo, hi) for the blocks b = [lo, hi) of n rows cut
+// into parts near-equal pieces, on every processor, and returns the errors
+// of the blocks that failed, in block order.
+func (d *Model) blocks(n, parts int, f func(wk *worker, b, lo, hi int) error) error {
+	for len(d.workers) < parallel.Workers(parts) {
+		d.workers = append(d.workers, &worker{})
+	}
+	d.errs = append(d.errs[:0], make([]error, parts)...)
+	parallel.Each(parts, func(w, i int) {
+		lo, hi := parallel.Split(n, parts, i)
+		d.errs[i] = f(d.workers[w], i, lo, hi)
+	})
+	return errors.Join(d.errs...)
 }
 
 // Option configures New.
@@ -197,11 +241,26 @@ func (d *Model) eval(f []float64, grad []float32, x []float32) error {
 	if n == 0 {
 		return nil
 	}
-	sg, err := d.sampleGraph(n)
+	d.syncParams()
+	// Rows do not interact, so the blocks may as well be one per worker.
+	workers := parallel.Workers(n)
+	parts := workers * ((n + workers*maxSampleRows - 1) / (workers * maxSampleRows))
+	w := d.dom.Width()
+	return d.blocks(n, parts, func(wk *worker, _, lo, hi int) error {
+		var g []float32
+		if grad != nil {
+			g = grad[lo*w : hi*w]
+		}
+		return d.evalRows(wk, f[lo:hi], g, x[lo*w:hi*w])
+	})
+}
+
+// evalRows is eval of one block of rows on one worker.
+func (d *Model) evalRows(wk *worker, f []float64, grad, x []float32) error {
+	sg, err := d.sampleGraph(wk, len(f))
 	if err != nil {
 		return err
 	}
-	d.syncParams()
 	setTensor(sg.x, 0, x)
 	p := sg.f
 	if grad != nil {
@@ -224,14 +283,14 @@ func (d *Model) eval(f []float64, grad []float32, x []float32) error {
 	return nil
 }
 
-// sampleGraph holds the compiled f and (f, ∇ₓf) programs for one batch size.
+// sampleGraph holds the compiled f and (f, ∇ₓf) programs for one block size.
 type sampleGraph struct {
 	x        *tensor.Dense
 	f, fGrad *nn.Program
 }
 
-func (d *Model) sampleGraph(n int) (*sampleGraph, error) {
-	if sg, ok := d.sample.get(n); ok {
+func (d *Model) sampleGraph(wk *worker, n int) (*sampleGraph, error) {
+	if sg, ok := wk.sample.get(n); ok {
 		return sg, nil
 	}
 	g := G.NewGraph()
@@ -257,14 +316,14 @@ func (d *Model) sampleGraph(n int) (*sampleGraph, error) {
 	if sg.fGrad, err = nn.Compile(g, inputs, G.Nodes{out, dx[0]}); err != nil {
 		return nil, fmt.Errorf("deep: %w", err)
 	}
-	d.sample.put(n, sg)
+	wk.sample.put(n, sg)
 	return sg, nil
 }
 
 // ContrastiveGrad implements Trainable. The L2 term is the reference's
 // l2·(mean over data of f² + mean over samples of f²). Data and samples go
-// through the net as one batch, whose training graph is cached by its total
-// size.
+// through the net as one batch, in blocks of trainRows rows whose parameter
+// gradients are summed in block order.
 func (d *Model) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSamples float64, err error) {
 	w := d.dom.Width()
 	nd, ns := len(data)/w, len(samples)/w
@@ -277,61 +336,109 @@ func (d *Model) ContrastiveGrad(data, samples []float32, l2 float64) (fData, fSa
 		return 0, 0, fmt.Errorf("deep: l2 weight %v", l2)
 	}
 	n := nd + ns
-	tg, err := d.trainGraph(n)
+	parts := (n + trainRows - 1) / trainRows
+	d.syncParams()
+	d.fRows = slices.Grow(d.fRows[:0], n)[:n]
+	for len(d.partial) < parts {
+		d.partial = append(d.partial, make([]float64, d.numParams()))
+	}
+	err = d.blocks(n, parts, func(wk *worker, b, lo, hi int) error {
+		tg, err := d.trainGraph(wk, hi-lo)
+		if err != nil {
+			return err
+		}
+		// The loss is Σᵢ lin[i]·f[i] + quad[i]·f[i]², with f = net + base.
+		for i := lo; i < hi; i++ {
+			var xi []float32
+			var lin, quad float64
+			if i < nd {
+				xi, lin, quad = data[i*w:(i+1)*w], -1/float64(nd), l2/float64(nd)
+			} else {
+				xi, lin, quad = samples[(i-nd)*w:(i-nd+1)*w], 1/float64(ns), l2/float64(ns)
+			}
+			setTensor(tg.x, (i-lo)*w, xi)
+			tg.base[i-lo], tg.lin[i-lo], tg.quad[i-lo] = d.base(xi), lin, quad
+		}
+		setTensor64(tg.bx, tg.base)
+		setTensor64(tg.lx, tg.lin)
+		setTensor64(tg.qx, tg.quad)
+		if err := tg.p.Run(); err != nil {
+			return fmt.Errorf("deep: %w", err)
+		}
+		// This worker's next block reuses the graph: keep the outputs.
+		readTensor64(d.fRows[lo:hi], tg.p.Output(0))
+		off := 0
+		for k, p := range d.params {
+			readTensor64(d.partial[b][off:off+len(p.Data)], tg.p.Output(k+1))
+			off += len(p.Data)
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, 0, err
 	}
-	d.syncParams()
-	// The loss is Σᵢ lin[i]·f[i] + quad[i]·f[i]², with f = net + base.
-	for i := range n {
-		var xi []float32
-		var lin, quad float64
-		if i < nd {
-			xi, lin, quad = data[i*w:(i+1)*w], -1/float64(nd), l2/float64(nd)
-		} else {
-			xi, lin, quad = samples[(i-nd)*w:(i-nd+1)*w], 1/float64(ns), l2/float64(ns)
-		}
-		tg.base[i], tg.lin[i], tg.quad[i] = d.base(xi), lin, quad
-	}
-	setTensor(tg.x, 0, data)
-	setTensor(tg.x, len(data), samples)
-	setTensor64(tg.bx, tg.base)
-	setTensor64(tg.lx, tg.lin)
-	setTensor64(tg.qx, tg.quad)
-	if err := tg.p.Run(); err != nil {
-		return 0, 0, fmt.Errorf("deep: %w", err)
-	}
-	readTensor64(tg.f, tg.p.Output(0))
-	for i, v := range tg.f {
+	for i, v := range d.fRows {
 		if i < nd {
 			fData += v
 		} else {
 			fSamples += v
 		}
 	}
-	for i, p := range d.params {
-		readTensor(p.Grad, tg.p.Output(i+1))
-	}
+	d.sumGrads(parts)
 	return fData / float64(nd), fSamples / float64(ns), nil
 }
 
-// trainGraph holds the compiled training program for one batch size.
+func (d *Model) numParams() int {
+	total := 0
+	for _, p := range d.params {
+		total += len(p.Data)
+	}
+	return total
+}
+
+// sumGrads sets the parameter gradients to the sums of the first parts
+// blocks' gradients, added in block order, spreading the work over the
+// processors in pieces that do not change the sums.
+func (d *Model) sumGrads(parts int) {
+	const piece = 1 << 14
+	type span struct{ p, off, lo, hi int }
+	var spans []span
+	off := 0
+	for k, p := range d.params {
+		for lo := 0; lo < len(p.Data); lo += piece {
+			spans = append(spans, span{k, off, lo, min(len(p.Data), lo+piece)})
+		}
+		off += len(p.Data)
+	}
+	parallel.Each(len(spans), func(_, i int) {
+		sp := spans[i]
+		grad := d.params[sp.p].Grad
+		for j := sp.lo; j < sp.hi; j++ {
+			s := 0.0
+			for _, part := range d.partial[:parts] {
+				s += part[sp.off+j]
+			}
+			grad[j] = float32(s)
+		}
+	})
+}
+
+// trainGraph holds the compiled training program for one block size.
 type trainGraph struct {
 	x, bx, lx, qx   *tensor.Dense // inputs: states, base terms, loss weights
 	base, lin, quad []float64
-	f               []float64
 	p               *nn.Program
 }
 
-func (d *Model) trainGraph(n int) (*trainGraph, error) {
-	if tg, ok := d.train.get(n); ok {
+func (d *Model) trainGraph(wk *worker, n int) (*trainGraph, error) {
+	if tg, ok := wk.train.get(n); ok {
 		return tg, nil
 	}
 	wrap := func(what string, err error) error {
 		return fmt.Errorf("deep: training graph: %s: %w", what, err)
 	}
 	g := G.NewGraph()
-	tg := &trainGraph{base: make([]float64, n), lin: make([]float64, n), quad: make([]float64, n), f: make([]float64, n)}
+	tg := &trainGraph{base: make([]float64, n), lin: make([]float64, n), quad: make([]float64, n)}
 	var xn, bn, ln, qn *G.Node
 	tg.x, xn = d.input(g, "x", n, d.dom.Width())
 	tg.bx, bn = d.input(g, "base", n)
@@ -373,7 +480,7 @@ func (d *Model) trainGraph(n int) (*trainGraph, error) {
 	if tg.p, err = nn.Compile(g, inputs, append(G.Nodes{f}, grads...)); err != nil {
 		return nil, wrap("compiling", err)
 	}
-	d.train.put(n, tg)
+	wk.train.put(n, tg)
 	return tg, nil
 }
 

@@ -29,7 +29,7 @@ func TestInstalled(t *testing.T) {
 	if got := fmt.Sprintf("%T", blas64.Implementation()); got != want[1] {
 		t.Errorf("blas64 uses %s, want %s", got, want[1])
 	}
-	// A product large enough for the assembly kernel, and a small one.
+	// A product of several kernel tiles, and a small one.
 	const m, n, k = 20, 30, 40
 	big := func(f func(i int) float32, size int) []float32 {
 		v := make([]float32, size)

@@ -26,12 +26,12 @@ func init() {
 // pureGo is gonum's BLAS with a faster Sgemm.
 type pureGo struct{ gonum.Implementation }
 
-// minKernel is the number of multiply-adds below which packing costs more
-// than it saves.
-const minKernel = 1 << 12
-
-// Sgemm computes c = alpha·op(a)·op(b) + beta·c. Small or malformed calls go
-// to gonum, which also reports the errors.
+// Sgemm computes c = alpha·op(a)·op(b) + beta·c. Malformed calls go to gonum,
+// which reports the errors. Every other call, however small, goes to the
+// assembly kernel: an element of c is then computed by the same operations
+// in the same order whatever the sizes of the product it is part of, which
+// lets the deep models cut a batch into blocks (whose products are narrower
+// or shorter) without changing any chain's numbers.
 func (impl pureGo) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := tA != blas.NoTrans, tB != blas.NoTrans
 	ar, ac, br, bc := m, k, k, n
@@ -41,7 +41,7 @@ func (impl pureGo) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []
 	if tb {
 		br, bc = n, k
 	}
-	if m*n*k < minKernel || !transpose(tA) || !transpose(tB) ||
+	if !transpose(tA) || !transpose(tB) ||
 		!fits(ar, ac, lda, len(a)) || !fits(br, bc, ldb, len(b)) || !fits(m, n, ldc, len(c)) {
 		impl.Implementation.Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return

@@ -1,24 +1,54 @@
-// Package parallel splits loops over the available processors.
+// Package parallel runs independent blocks of work on the available
+// processors.
+//
+// The blocks are the unit of determinism: callers choose block boundaries
+// that do not depend on the number of processors (or work whose results do
+// not depend on the boundaries), give each worker its own scratch, and
+// combine per-block results in block order. Which worker runs which block is
+// then irrelevant to the results, so it is decided at run time, which keeps
+// every processor busy when blocks take unequal times.
 package parallel
 
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
-// For calls f on consecutive pieces [lo, hi) that cover [0, n), concurrently
-// when there are at least two pieces of grain elements.
-func For(n, grain int, f func(lo, hi int)) {
-	pieces := min(runtime.GOMAXPROCS(0), n/max(1, grain))
-	if pieces < 2 {
-		f(0, n)
+// Workers is the number of workers Each uses for n blocks: the number of
+// processors Go may use, at most n, at least one.
+func Workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+
+// Each calls f(w, i) once for every block i in [0, n), where w in
+// [0, Workers(n)) identifies the worker running it: no two calls with the same
+// w run at the same time. It returns when all calls have returned. With one
+// worker the calls run in order on the calling goroutine.
+func Each(n int, f func(w, i int)) {
+	workers := Workers(n)
+	if workers == 1 {
+		for i := range n {
+			f(0, i)
+		}
 		return
 	}
-	var wg sync.WaitGroup
-	for i := 1; i < pieces; i++ {
-		lo, hi := i*n/pieces, (i+1)*n/pieces
-		wg.Go(func() { f(lo, hi) })
+	var next atomic.Int64
+	work := func(w int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			f(w, i)
+		}
 	}
-	f(0, n/pieces)
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { work(w) })
+	}
+	work(0)
 	wg.Wait()
 }
+
+// Split returns the bounds of part i of [0, n) cut into parts near-equal
+// consecutive pieces: [i·n/parts, (i+1)·n/parts).
+func Split(n, parts, i int) (lo, hi int) { return i * n / parts, (i + 1) * n / parts }

@@ -1,22 +1,50 @@
 package parallel
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 )
 
-func TestForCoversOnce(t *testing.T) {
-	for _, c := range []struct{ n, grain int }{{0, 1}, {1, 1}, {7, 1}, {100, 3}, {1000, 1000}, {5, 0}} {
-		var hits [1000]atomic.Int32
-		For(c.n, c.grain, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
+func TestEachRunsEveryBlockOnce(t *testing.T) {
+	for _, procs := range []int{1, 2, 5} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 3, 100} {
+			var hits [100]atomic.Int32
+			var busy [8]atomic.Int32
+			Each(n, func(w, i int) {
+				if w < 0 || w >= Workers(n) {
+					t.Errorf("procs=%d n=%d: worker %d out of range", procs, n, w)
+					return
+				}
+				if busy[w].Add(1) != 1 {
+					t.Errorf("procs=%d n=%d: worker %d runs two blocks at once", procs, n, w)
+				}
 				hits[i].Add(1)
+				busy[w].Add(-1)
+			})
+			for i := range n {
+				if h := hits[i].Load(); h != 1 {
+					t.Errorf("procs=%d n=%d: block %d ran %d times", procs, n, i, h)
+				}
 			}
-		})
-		for i := range c.n {
-			if h := hits[i].Load(); h != 1 {
-				t.Fatalf("n=%d grain=%d: element %d visited %d times", c.n, c.grain, i, h)
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+func TestSplitCovers(t *testing.T) {
+	for _, c := range []struct{ n, parts int }{{0, 1}, {7, 3}, {100, 8}, {3, 5}} {
+		next := 0
+		for i := range c.parts {
+			lo, hi := Split(c.n, c.parts, i)
+			if lo != next || hi < lo || hi-lo > c.n/c.parts+1 {
+				t.Fatalf("Split(%d, %d, %d) = [%d, %d) after %d", c.n, c.parts, i, lo, hi, next)
 			}
+			next = hi
+		}
+		if next != c.n {
+			t.Fatalf("Split(%d, %d, ·) ends at %d", c.n, c.parts, next)
 		}
 	}
 }

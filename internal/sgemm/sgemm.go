@@ -1,10 +1,6 @@
 package sgemm
 
-import (
-	"sync"
-
-	"github.com/gwg-go/gwg/internal/parallel"
-)
+import "sync"
 
 // Block sizes: a kc×nc block of B (1 MB) stays in the last-level cache, an
 // mc×kc block of A (96 kB) in L2, one 16-column panel of B (16 kB) in L1.
@@ -98,29 +94,13 @@ func packB(bp, b []float32, ldb int, trans bool, pc, kb, jc, nb int) {
 	}
 }
 
-// panelGrain is the number of 16-column panels worth a goroutine.
-const panelGrain = 4
-
 // block adds the product of packed blocks ap (mb×kb) and bp (kb×nb) to c.
+// It runs on the calling goroutine: callers parallelise over independent
+// products, which the small matrices of the deep models need (splitting one
+// product made two processors slower than one).
 func block(ap, bp []float32, mb, nb, kb int, c []float32, ldc int) {
-	panels := (nb + nr - 1) / nr
-	if panels < 2*panelGrain {
-		// Too small to split: calling directly keeps the closure below from
-		// being allocated, so the samplers' steps on small models stay
-		// allocation-free.
-		panelRange(ap, bp, mb, nb, kb, c, ldc, 0, panels)
-		return
-	}
-	parallel.For(panels, panelGrain, func(lo, hi int) {
-		panelRange(ap, bp, mb, nb, kb, c, ldc, lo, hi)
-	})
-}
-
-// panelRange computes the column panels [lo, hi) of block.
-func panelRange(ap, bp []float32, mb, nb, kb int, c []float32, ldc int, lo, hi int) {
 	var tile [mr * nr]float32
-	for q := lo; q < hi; q++ {
-		jr := q * nr
+	for jr := 0; jr < nb; jr += nr {
 		w := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {
 			h := min(mr, mb-ir)
