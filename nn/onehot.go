@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/gwg-go/gwg/internal/parallel"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
@@ -78,9 +77,6 @@ func (o *projOp) Do(vs ...G.Value) (G.Value, error) {
 		func(h []float64, in [][]float64) { o.val64 = projForward(o.g, h, in, o.idx, grow(o.val64, len(o.idx))) })
 }
 
-// blockGrain is the number of one-hot blocks worth a goroutine.
-const blockGrain = 1 << 10
-
 func projForward[T float](g projGeom, h []T, in [][]T, idx []int32, val []T) []T {
 	x, w, bias := in[0], in[1], in[2]
 	// Finding the nonzero entry is most of the work; on float32 it reads
@@ -89,32 +85,30 @@ func projForward[T float](g projGeom, h []T, in [][]T, idx []int32, val []T) []T
 	if x32, ok := any(x).([]float32); ok && len(x32) > 0 {
 		bits = unsafe.Slice((*uint32)(unsafe.Pointer(&x32[0])), len(x32))
 	}
-	parallel.For(g.rows(), blockGrain, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			block := x[r*g.K:][:g.K]
-			var j int32
-			var v T
-			if bits != nil {
-				if j = nonzero(bits[r*g.K:][:g.K]); j >= 0 {
-					v = block[j]
-				}
-			} else {
-				j, v = sparse(block)
+	for r := range g.rows() {
+		block := x[r*g.K:][:g.K]
+		var j int32
+		var v T
+		if bits != nil {
+			if j = nonzero(bits[r*g.K:][:g.K]); j >= 0 {
+				v = block[j]
 			}
-			idx[r], val[r] = j, v
-			for p := range g.P {
-				s := bias[p]
-				if j >= 0 {
-					s += v * w[int(j)*g.P+p]
-				} else {
-					for k, xv := range block {
-						s += xv * w[k*g.P+p]
-					}
-				}
-				h[g.at(r, p)] = s
-			}
+		} else {
+			j, v = sparse(block)
 		}
-	})
+		idx[r], val[r] = j, v
+		for p := range g.P {
+			s := bias[p]
+			if j >= 0 {
+				s += v * w[int(j)*g.P+p]
+			} else {
+				for k, xv := range block {
+					s += xv * w[k*g.P+p]
+				}
+			}
+			h[g.at(r, p)] = s
+		}
+	}
 	return val
 }
 
@@ -208,15 +202,13 @@ func (o *projGradXOp) Do(vs ...G.Value) (G.Value, error) {
 }
 
 func projGradX[T float](g projGeom, dx, w, dh []T) {
-	parallel.For(g.B, 1, func(lo, hi int) {
-		for b := lo; b < hi; b++ {
-			a, lda := dh[b*g.D*g.P:], g.P
-			if g.channelsFirst {
-				lda = g.D
-			}
-			gemm(g.channelsFirst, true, g.D, g.K, g.P, a, lda, w, g.P, 0, dx[b*g.D*g.K:], g.K)
+	for b := range g.B {
+		a, lda := dh[b*g.D*g.P:], g.P
+		if g.channelsFirst {
+			lda = g.D
 		}
-	})
+		gemm(g.channelsFirst, true, g.D, g.K, g.P, a, lda, w, g.P, 0, dx[b*g.D*g.K:], g.K)
+	}
 }
 
 // projGradWOp is dW[j] = Σ_{b,i} x[b, i, j]·dh[b, i], from (x, dh), a

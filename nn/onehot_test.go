@@ -38,9 +38,8 @@ func projLoss(t *testing.T, c projCase) (func(x, w, bias []float64) float64, *[3
 	net := &Net{
 		config: Config{Sites: d, Categories: c.k, Proj: c.p, Height: c.h, Side: c.w},
 		index:  map[string]int{"p.w": 0, "p.b": 1},
-		sc:     &scratch{},
 	}
-	bl := &builder{g: g, net: net, batch: c.b, params: G.Nodes{wn, bn}}
+	bl := &builder{g: g, net: net, batch: c.b, params: G.Nodes{wn, bn}, sc: &scratch{}}
 	y := bl.swish(bl.project(xn, "p", c.channelsFirst))
 	if bl.err != nil {
 		t.Fatal(bl.err)

@@ -37,10 +37,14 @@ func deepCompute(t *testing.T, d *Model, x, data, samples []float32) deepResults
 // alone. The nets are large enough for the assembly matrix product, and the
 // batches leave uneven blocks.
 func TestDeepSameOnAnyProcessorCount(t *testing.T) {
-	nets := []struct{ name, arch string }{{"mlp", "mlp-64x2"}, {"resnet", "resnet-8x1"}}
+	nets := append([]struct {
+		name       string
+		arch       string
+		sites, cat int
+	}{{"mlp 784", "mlp-64x2", 784, 2}, {"resnet 784", "resnet-8x1", 784, 2}}, testNets...)
 	for _, tc := range nets {
 		t.Run(tc.name, func(t *testing.T) {
-			d := newTestDeep(t, tc.arch, 784, 2, 21)
+			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 21)
 			rng := rand.New(rand.NewPCG(22, 22))
 			const n = 13
 			x := deepStates(rng, n, d.Domain())
