@@ -69,10 +69,8 @@ func remoteFiles(name string) ([]remoteFile, error) {
 	case "omniglot":
 		base := "https://raw.githubusercontent.com/bitsandscraps/omniglot/" + omniglotCommit + "/"
 		return []remoteFile{
-			{url: base + omniglotFiles[0], name: omniglotFiles[0], size: 3340794,
-				sha256: "8bf84167413cd00beacdce3fe582f780ab538d8dbef043a6d688f2527bbce199"},
-			{url: base + omniglotFiles[1], name: omniglotFiles[1], size: 2415269,
-				sha256: "0b84c7ffd94c4841c0040e529c86a82eaaccb986d8eadad5673f7991b7475276"},
+			{url: base + omniglotFiles[0], name: omniglotFiles[0], size: 3340794, sha256: knownSHA256[omniglotFiles[0]]},
+			{url: base + omniglotFiles[1], name: omniglotFiles[1], size: 2415269, sha256: knownSHA256[omniglotFiles[1]]},
 		}, nil
 	case "caltech":
 		return []remoteFile{{

@@ -68,3 +68,17 @@ func WriteGridPNG(path string, images []float32, n, rows, cols int) error {
 	}
 	return nil
 }
+
+// WriteCodesGridPNG writes n categorical examples of rows×cols codes in
+// [0, k) as one PNG grid of gray levels (layout as GridImage): code c is
+// drawn at brightness c/(k−1), so 0 is black and k−1 white.
+func WriteCodesGridPNG(path string, codes []uint16, k, n, rows, cols int) error {
+	if k < 2 || n < 0 || rows < 0 || cols < 0 || len(codes) < n*rows*cols {
+		return fmt.Errorf("datasets: grid of %d examples of %d×%d codes in [0, %d) from %d codes", n, rows, cols, k, len(codes))
+	}
+	ink := make([]float32, n*rows*cols)
+	for i, c := range codes[:len(ink)] {
+		ink[i] = 1 - float32(c)/float32(k-1)
+	}
+	return WriteGridPNG(path, ink, n, rows, cols)
+}

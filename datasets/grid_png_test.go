@@ -35,3 +35,22 @@ func TestWriteGridPNG(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteCodesGridPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "codes.png")
+	// Two 1×3 examples of 5 categories.
+	if err := datasets.WriteCodesGridPNG(path, []uint16{0, 2, 4, 4, 1, 0}, 5, 2, 1, 3); err != nil {
+		t.Fatal(err)
+	}
+	img := datasetstest.ReadPNG(t, path)
+	gray := func(x, y int) uint32 { r, _, _, _ := img.At(x, y).RGBA(); return r >> 8 }
+	// 2 across: example 0 at x 1..3, example 1 at x 5..7, row y = 1.
+	for x, want := range map[int]uint32{1: 0, 2: 128, 3: 255, 5: 255, 6: 64, 7: 0} {
+		if got := gray(x, 1); got != want {
+			t.Errorf("pixel x=%d: gray %d, want %d", x, got, want)
+		}
+	}
+	if err := datasets.WriteCodesGridPNG(path, []uint16{0, 1}, 5, 2, 1, 3); err == nil {
+		t.Error("too few codes: no error")
+	}
+}

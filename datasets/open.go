@@ -1,8 +1,11 @@
 package datasets
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +32,23 @@ type dataset struct {
 	files  []string // alternatives are listed in order of preference
 	sizes  [3]int   // train, valid, test
 	about  string
+}
+
+// knownSHA256 are the checksums of known good copies of the data files
+// (the canonical files where they are published, and the copies of
+// ../shared/data). Describe trusts a file with one of them without reading
+// it, and reads any other file to check it.
+var knownSHA256 = map[string]string{
+	"binarized_mnist_train.amat": "79a0312c7389d855cfc97e3812de3998417c5829d8a51543b56a90a91252ae7e", // MAT-file form
+	"binarized_mnist_valid.amat": "7436afc856959075c7787025bb8a4ba2b520b9230ee39667c66aa7dd2819dd68",
+	"binarized_mnist_test.amat":  "5bc30222e1e7896cbccd1e1db6b28540cc1230f4d2d5473841a5f6cc54be8d38",
+	"train-images-idx3-ubyte.gz": "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+	"t10k-images-idx3-ubyte.gz":  "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+	"images_background.npz":      "8bf84167413cd00beacdce3fe582f780ab538d8dbef043a6d688f2527bbce199",
+	"images_evaluation.npz":      "0b84c7ffd94c4841c0040e529c86a82eaaccb986d8eadad5673f7991b7475276",
+	caltechAllFile:               "862d0a4b828256d54ad5de7c5066c18c72f355cac5b7cde4c1c3be7c000d180b",
+	freyNPZ:                      "73b72946c19a23d8e5ec6e0858879ba326ba8cdaa1439f67549affee9cca3423",
+	freyPickle:                   freyPickleSHA256,
 }
 
 var datasetList = []dataset{
@@ -160,13 +180,21 @@ type Info struct {
 	Dir   string
 	Files []File
 	Note  string // how the files present will be read, where it matters
-	// Ready reports whether Open can find every file it needs (it does not
-	// check their contents).
+	// Ready reports whether Open can find every file it needs and they are
+	// good: each has a known checksum, or else Open reads them without
+	// error.
 	Ready bool
+	// Verified reports that every file present has a known checksum.
+	Verified bool
+	// Problem says why files that are present cannot be used (empty,
+	// corrupt), or is empty.
+	Problem string
 }
 
-// Describe reports where Open looks for the data set name and which of its
-// files are present.
+// Describe reports where Open looks for the data set name, which of its
+// files are present and whether they are good. It hashes the files present
+// (a few MB each) and reads them with Open only when a checksum is not a
+// known one.
 func Describe(name, dataDir string) (Info, error) {
 	d, err := lookup(name)
 	if err != nil {
@@ -206,5 +234,48 @@ func Describe(name, dataDir string) (Info, error) {
 			info.Note = "read from the canonical pickle " + freyPickle
 		}
 	}
+	if info.Ready {
+		info.check(name, dataDir)
+	}
 	return info, nil
+}
+
+// check sets Verified, or else reads the data set with Open and sets Ready
+// and Problem from its error. An empty file is a problem without reading.
+func (info *Info) check(name, dataDir string) {
+	info.Verified = true
+	for _, f := range info.Files {
+		if !f.Present {
+			continue
+		}
+		if f.Size == 0 {
+			info.Ready, info.Verified, info.Problem = false, false, filepath.Base(f.Path)+" is empty (0 bytes)"
+			return
+		}
+		want, known := knownSHA256[filepath.Base(f.Path)]
+		if !known || fileSHA256(f.Path) != want {
+			info.Verified = false
+		}
+	}
+	if info.Verified {
+		return
+	}
+	if _, err := Open(name, dataDir); err != nil {
+		info.Ready, info.Problem = false, err.Error()
+	}
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path, or "" if it
+// cannot be read.
+func fileSHA256(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

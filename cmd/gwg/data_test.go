@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,7 +56,7 @@ func TestDataShowDynamicMNIST(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 4*29+1 || b.Dy() != 3*29+1 {
 		t.Errorf("grid is %v", b)
 	}
-	if !strings.Contains(out.String(), "10 random train images of dynamic_mnist") {
+	if !strings.Contains(out.String(), "10 random train examples of dynamic_mnist") {
 		t.Errorf("output %q", out.String())
 	}
 }
@@ -72,5 +73,84 @@ func TestDataDownloadFailure(t *testing.T) {
 	ents, _ := os.ReadDir(filepath.Join(dir, "caltech101_silhouettes"))
 	if len(ents) != 0 {
 		t.Errorf("a failed download left %d files", len(ents))
+	}
+}
+
+// writeNPY writes a version 1.0 .npy file of uint8 values.
+func writeNPY(t *testing.T, path string, shape string, data []byte) {
+	t.Helper()
+	h := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': %s, }", shape)
+	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
+	b = append(append(b, h...), data...)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDataFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "codes.npy")
+	codes := make([]byte, 30*2*3)
+	for i := range codes {
+		codes[i] = byte(i % 5)
+	}
+	writeNPY(t, path, "(30, 2, 3)", codes)
+	png := filepath.Join(dir, "g.png")
+	checkRuns(t, []runCase{
+		{[]string{"data", "info", "--data", path}, 0, "examples of 2 × 3 sites, 5 categories (categorical, one-hot for models)\n  examples: 24 train, 3 valid, 3 test"},
+		{[]string{"data", "info", "--data", path, "--categories", "4"}, 1, "code 4 is out of range for 4 categories (codes 0..3) at codes[0, 1, 1]"},
+		{[]string{"data", "info", "--categories", "4"}, 2, "--categories applies only with --data"},
+		{[]string{"data", "show", "--data", path, "--dataset", "caltech"}, 2, "give --dataset or --data, not both"},
+		{[]string{"data", "show", "--data", path, "--n", "4", "--out", png, "--split", "valid"}, 2, "--n 4 is more than the 3 examples of codes.npy/valid"},
+		{[]string{"data", "show", "--data", path, "--n", "3", "--out", png, "--split", "valid"}, 0, "wrote " + png + ": 3 random valid examples of codes.npy"},
+	})
+	// 3 examples of 2×3: 2 across, 2 down.
+	if b := datasetstest.ReadPNG(t, png).Bounds(); b.Dx() != 2*4+1 || b.Dy() != 2*3+1 {
+		t.Errorf("grid is %v", b)
+	}
+}
+
+// TestDataInfoChecksFiles: files that are there but empty or corrupt are
+// not "ready" (issue 13).
+func TestDataInfoChecksFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"omniglot/images_background.npz", "omniglot/images_evaluation.npz", "freyfaces/freyfaces.npz"} {
+		os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755)
+		data := []byte{}
+		if strings.HasPrefix(f, "frey") {
+			data = bytes.Repeat([]byte("not a zip "), 1000)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"data", "info", "--data-dir", dir}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		"omniglot (unusable: images_background.npz is empty (0 bytes); delete the bad file and run gwg data download --dataset omniglot)",
+		"freyfaces (unusable: datasets: reading " + filepath.Join(dir, "freyfaces", "freyfaces.npz") + ": ",
+		"zip: not a valid zip file; delete the bad file and run gwg data download --dataset freyfaces)",
+		"dynamic_mnist (ready)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("info output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestDataShowFreyFaces(t *testing.T) {
+	dir := datasetstest.DataDir(t)
+	png := filepath.Join(t.TempDir(), "frey.png")
+	var out, errb bytes.Buffer
+	if code := run([]string{"data", "show", "--dataset", "freyfaces", "--data-dir", dir, "--out", png}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	img := datasetstest.ReadPNG(t, png)
+	// 64 faces of 28 rows × 20 columns: 8 across, 8 down.
+	if b := img.Bounds(); b.Dx() != 8*21+1 || b.Dy() != 8*29+1 {
+		t.Errorf("grid is %v", b)
 	}
 }
