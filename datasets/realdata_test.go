@@ -242,3 +242,15 @@ func TestRealFreyFaces(t *testing.T) {
 		t.Errorf("darkest row %d (row sums %.0f); the faces look upside down or transposed", darkest, rowSum)
 	}
 }
+
+// TestRealDescribe: the files of the data directory have known checksums,
+// so Describe trusts them without reading them.
+func TestRealDescribe(t *testing.T) {
+	dir := datasetstest.DataDir(t)
+	for _, name := range datasets.Names() {
+		info, err := datasets.Describe(name, dir)
+		if err != nil || !info.Ready || !info.Verified || info.Problem != "" {
+			t.Errorf("%s: %+v, %v", name, info, err)
+		}
+	}
+}
