@@ -41,6 +41,9 @@ type Checkpoint struct {
 	Created time.Time `msgpack:"created"`
 	// Note is free text, by convention the command line that made the file.
 	Note string `msgpack:"note"`
+	// Build is the numeric build of the program that wrote the file; nil in
+	// files written before it was recorded.
+	Build *Build `msgpack:"build,omitempty"`
 }
 
 // ModelSpec says which model the parameters belong to. Hyper-parameters are

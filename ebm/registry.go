@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
 // A Builder rebuilds a model of one kind from what a checkpoint stores
@@ -190,6 +191,6 @@ func NewCheckpoint(m Storable, baseMean []float32, dataset string, shape ckpt.Sh
 	}
 	return &ckpt.Checkpoint{
 		Model: spec, Params: Tensors(m.Params(), nil), BaseMean: slices.Clone(baseMean),
-		Dataset: dataset, Shape: shape, Created: time.Now().UTC(), Note: note,
+		Dataset: dataset, Shape: shape, Created: time.Now().UTC(), Note: note, Build: buildinfo.Record(),
 	}, nil
 }

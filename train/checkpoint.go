@@ -10,6 +10,7 @@ import (
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
 // modelStream is the second word of the PCG seed of a model's initial
@@ -110,6 +111,7 @@ func ToCheckpoint(s *Snapshot, model Model, shape datasets.Shape, note string) (
 		Train:    ts,
 		Created:  time.Now().UTC(),
 		Note:     note,
+		Build:    buildinfo.Record(),
 	}, nil
 }
 

@@ -13,6 +13,9 @@ import (
 type ResumePoint struct {
 	Snapshot *Snapshot
 	Path     string
+	// Build is the numeric build that wrote the checkpoint; nil for files
+	// from before builds were recorded.
+	Build *ckpt.Build
 	// Skipped are the newer checkpoints that did not validate, newest first,
 	// each moved aside for inspection.
 	Skipped []Skipped
@@ -46,9 +49,9 @@ func ResumeFrom(dir string) (*ResumePoint, error) {
 	}
 	var skipped []Skipped
 	for i := len(paths) - 1; i >= 0; i-- {
-		s, err := loadSnapshot(paths[i])
+		s, build, err := loadSnapshot(paths[i])
 		if err == nil {
-			return &ResumePoint{Snapshot: s, Path: paths[i], Skipped: skipped}, nil
+			return &ResumePoint{Snapshot: s, Path: paths[i], Build: build, Skipped: skipped}, nil
 		}
 		if !damaged(err) {
 			return nil, err
@@ -65,16 +68,16 @@ func ResumeFrom(dir string) (*ResumePoint, error) {
 	return nil, nil
 }
 
-func loadSnapshot(path string) (*Snapshot, error) {
+func loadSnapshot(path string) (*Snapshot, *ckpt.Build, error) {
 	c, err := ckpt.Load(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s, err := FromCheckpoint(c)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return s, nil
+	return s, c.Build, nil
 }
 
 // damaged reports an error that says the file's bytes are bad, as opposed

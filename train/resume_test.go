@@ -2,12 +2,15 @@ package train
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
 // TestResumeFallsBackPastCorruptCheckpoints: the newest checkpoints are
@@ -136,5 +139,30 @@ func TestRunRefusesAFolderInUse(t *testing.T) {
 	}
 	if _, err := os.Stat(tmp); err != nil {
 		t.Errorf("the live run's temporary file was removed: %v", err)
+	}
+}
+
+// TestCheckpointsRecordTheBuild: every checkpoint says which numeric build
+// wrote it, and a resume reports it.
+func TestCheckpointsRecordTheBuild(t *testing.T) {
+	dir := t.TempDir()
+	runJob(t, tinyDeep(), dir, nil)
+	r, err := ResumeFrom(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Build == nil || *r.Build != buildinfo.Current() {
+		t.Errorf("resume point build %+v, want %+v", r.Build, buildinfo.Current())
+	}
+	rbm, err := ebm.NewRandomRBM(4, 2, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ebm.NewCheckpoint(rbm, nil, "", ckpt.Shape{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Build == nil || *c.Build != buildinfo.Current() {
+		t.Errorf("model-only checkpoint build %+v", c.Build)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
 	"github.com/gwg-go/gwg/internal/atomicfile"
+	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
 // latestIfFolder resolves a run folder to its newest checkpoint; a file is
@@ -92,4 +93,18 @@ func checkWritable(flag, path string) error {
 	}
 	f.Abort()
 	return nil
+}
+
+// buildWarning completes "FILE was …" when the numeric build that wrote a
+// checkpoint differs from this binary's, and is empty otherwise (also for
+// files that predate the record).
+func buildWarning(b *ckpt.Build) string {
+	if b == nil {
+		return ""
+	}
+	d := b.Differences(buildinfo.Current())
+	if len(d) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("written by another numeric build (%s, there vs here): results computed here differ from that build's in the last bits and grow apart in training; build the same way (see README, \"Builds\") to reproduce it", strings.Join(d, "; "))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
 	"github.com/gwg-go/gwg/internal/atomicfile"
+	"github.com/gwg-go/gwg/internal/buildinfo"
 	"github.com/gwg-go/gwg/internal/chains"
 )
 
@@ -114,6 +115,8 @@ type evalReport struct {
 	Evals           int64          `json:"evals"`
 	GradEvals       int64          `json:"grad_evals"`
 	Note            string         `json:"note"`
+	Build           ckpt.Build     `json:"build"`                      // of this binary
+	CheckpointBuild *ckpt.Build    `json:"checkpoint_build,omitempty"` // of the one that wrote the checkpoint
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -179,7 +182,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	rep := &evalReport{Checkpoint: file, Model: evalModelName(c), Settings: s, Note: flatteryNote}
+	rep := &evalReport{Checkpoint: file, Model: evalModelName(c), Settings: s, Note: flatteryNote,
+		Build: buildinfo.Current(), CheckpointBuild: c.Build}
 	data, err := loadEvalSplits(model.Domain(), c, *dataset, *dataDir, splitNames, rep)
 	if err != nil {
 		return err

@@ -76,6 +76,8 @@ type inspectReport struct {
 	FormatVersion int            `json:"format_version"`
 	Created       *time.Time     `json:"created,omitempty"`
 	Note          string         `json:"note,omitempty"`
+	Build         *ckpt.Build    `json:"build,omitempty"`
+	BuildWarning  string         `json:"build_warning,omitempty"`
 	Model         modelReport    `json:"model"`
 	Dataset       string         `json:"dataset,omitempty"`
 	BaseMeanSites int            `json:"base_mean_sites"`
@@ -139,6 +141,8 @@ func summarize(path string, size int64, c *ckpt.Checkpoint, rows int) *inspectRe
 		SizeBytes:     size,
 		FormatVersion: c.FormatVersion,
 		Note:          c.Note,
+		Build:         c.Build,
+		BuildWarning:  buildWarning(c.Build),
 		Model: modelReport{
 			Kind: c.Model.Kind, Arch: c.Model.Arch, Ints: c.Model.Ints, Strings: c.Model.Strings,
 		},
@@ -249,6 +253,11 @@ func (r *inspectReport) print(w io.Writer) error {
 	if r.Note != "" {
 		line("note", "%s", r.Note)
 	}
+	if r.Build != nil {
+		line("build", "%s", r.Build)
+	} else {
+		line("build", "not recorded (written before gwg recorded builds)")
+	}
 	line("model", "%s", strings.TrimSuffix(r.Model.Kind+" "+r.Model.Arch, " "))
 	for _, k := range sortedKeys(r.Model.Ints) {
 		line("  "+k, "%d", r.Model.Ints[k])
@@ -285,6 +294,9 @@ func (r *inspectReport) print(w io.Writer) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.BuildWarning != "" {
+		fmt.Fprintf(w, "warning: this checkpoint was %s\n", r.BuildWarning)
 	}
 	if t := r.Train; t != nil {
 		// key = value lines outside the table: nested keys are long.

@@ -119,6 +119,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		for _, sk := range point.Skipped {
 			fmt.Fprintf(stderr, "warning: %s\n", sk)
 		}
+		if w := buildWarning(point.Build); w != "" {
+			fmt.Fprintf(stderr, "warning: %s was %s\n", from, w)
+		}
 	}
 	if resume != nil {
 		stored := resume.Config
