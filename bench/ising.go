@@ -20,7 +20,6 @@ type IsingConfig struct {
 	Block    int       // steps per round-robin turn (10)
 	BurnIn   float64   // fraction of chain 0's trace dropped before ESS (0.1)
 	Seed     uint64
-	Options  gwg.Options
 	// Progress, when set, is called after every sampler step with the steps
 	// done and the total over all models and samplers.
 	Progress func(done, total int)
@@ -114,7 +113,7 @@ func runIsing(side int, sigma float64, cfg IsingConfig, seed uint64, tick func()
 	if err := init.Sample(x, rand.New(rand.NewPCG(seed, 0))); err != nil {
 		return nil, err
 	}
-	lanes, err := newLanes(cfg.Samplers, m, cfg.Options, x, seed, cfg.Steps)
+	lanes, err := newLanes(cfg.Samplers, m, x, seed, cfg.Steps)
 	if err != nil {
 		return nil, fmt.Errorf("bench: Ising L=%d σ=%v: %w", side, sigma, err)
 	}

@@ -23,8 +23,7 @@ type RBMConfig struct {
 	TruthSamples int    // ground-truth samples compared with the chains (500)
 	FloorSamples int    // second ground-truth set, for the floor (100)
 
-	Seed    uint64
-	Options gwg.Options
+	Seed uint64
 	// Progress, when set, is called after every unit of work with the units
 	// done and the total: one unit per ground-truth step and per sampler step.
 	Progress func(done, total int)
@@ -128,7 +127,7 @@ func RunRBM(m ebm.Model, init *ebm.Bernoulli, cfg RBMConfig) (*RBMResult, error)
 	if err := init.Sample(x, rng); err != nil {
 		return nil, err
 	}
-	truth, err := newLanes([]string{cfg.TruthSampler}, m, cfg.Options, x, cfg.Seed^0x7275746874, 0)
+	truth, err := newLanes([]string{cfg.TruthSampler}, m, x, cfg.Seed^0x7275746874, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +150,7 @@ func RunRBM(m ebm.Model, init *ebm.Bernoulli, cfg RBMConfig) (*RBMResult, error)
 	if err := init.Sample(x, rng); err != nil {
 		return nil, err
 	}
-	lanes, err := newLanes(cfg.Samplers, m, cfg.Options, x, cfg.Seed, cfg.Steps)
+	lanes, err := newLanes(cfg.Samplers, m, x, cfg.Seed, cfg.Steps)
 	if err != nil {
 		return nil, err
 	}

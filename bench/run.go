@@ -29,14 +29,14 @@ type lane struct {
 // the same n chains in x0 and drawing from its own generator seeded from seed
 // and its position, so that adding a sampler does not change the others.
 // With steps > 0 the lanes record chain 0's trace for that many steps.
-func newLanes(names []string, m ebm.Model, opts gwg.Options, x0 []float32, seed uint64, steps int) ([]*lane, error) {
+func newLanes(names []string, m ebm.Model, x0 []float32, seed uint64, steps int) ([]*lane, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("bench: no samplers")
 	}
 	w := m.Domain().Width()
 	lanes := make([]*lane, len(names))
 	for k, name := range names {
-		s, err := gwg.New(name, m, opts)
+		s, err := gwg.New(name, m)
 		if err != nil {
 			return nil, fmt.Errorf("bench: sampler %q: %w", name, err)
 		}

@@ -22,13 +22,12 @@ type AISOptions struct {
 	Repeats int
 	// Schedule names the spacing of β (see Betas); default ScheduleLinear.
 	Schedule string
-	// Sampler names the transition kernel, one step per temperature, made by
-	// New with SamplerOptions; default "gwg", as the literature uses for
-	// every model. The estimate is unbiased only if every step leaves its
+	// Sampler is the spec of the transition kernel (see ParseSpec), one
+	// step per temperature; default "gwg", as the literature uses for every
+	// model. The estimate is unbiased only if every step leaves its
 	// temperature's distribution invariant: Metropolis–Hastings and Gibbs
 	// kernels do, dula (Langevin without the MH correction) does not.
-	Sampler        string
-	SamplerOptions Options
+	Sampler string
 	// Bootstrap is the number of resamples of the chains' weights behind
 	// BootstrapStdErr; default 200, negative to skip.
 	Bootstrap int
@@ -169,9 +168,9 @@ func AIS(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*AISResul
 		res.RepeatLogZ[r] = logMeanExp(a.logw)
 		res.LogW = append(res.LogW, a.logw...)
 	}
-	res.Samples = append([]float32(nil), a.s.State()...)
-	res.Evals = a.evals + a.s.Stats().Evals
-	res.GradEvals = a.s.Stats().GradEvals
+	res.Samples = append([]float32(nil), a.st.X...)
+	res.Evals = a.evals + a.st.Stats.Evals
+	res.GradEvals = a.st.Stats.GradEvals
 	if err := res.summarize(rng); err != nil {
 		return nil, fmt.Errorf("gwg: AIS: %w", err)
 	}

@@ -19,22 +19,24 @@ const (
 
 // annealer runs a batch of chains along a Tempered path and accumulates their
 // log-weights. It is shared by AIS (β rising from 0) and ReverseAIS (β falling
-// from 1); one annealer serves every repeat.
+// from 1); one annealer serves every repeat. It owns the chains' State and
+// drives the kernel over it: when the kernel keeps f and ∇ₓf (State.Keeps),
+// moving to the next temperature rewrites them in closed form and asks the
+// kernel to Refresh what it derives from them, instead of a new evaluation.
 type annealer struct {
 	path  *Tempered
 	model ebm.Model // the untempered model, for direct evaluations of g
 	base  Base
-	s     Sampler
-	rt    Retargeter // s, when it can rewrite its cache; otherwise nil
+	k     Kernel
+	st    State
 	rng   *rand.Rand
-	width int
+	dom   ebm.Domain
 
 	logw []float64 // per chain
 	g    []float64 // g(x) = f(x) − log p₀(x) of the current states
 	f0   []float64 // log p₀ of the current states
 	g0   []float32 // ∇ log p₀ of the current states
-	x    []float32 // copy of the states for Init
-	live bool      // the sampler holds the chains and a cache at the path's β
+	live bool      // the kernel was initialised on the chains at the path's β
 
 	evals int64 // evaluations of f alone made by the annealer itself
 }
@@ -44,13 +46,15 @@ func newAnnealer(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*
 	if err != nil {
 		return nil, err
 	}
-	s, err := New(opts.Sampler, path.Model(), opts.SamplerOptions)
+	sp, err := ParseSpec(opts.Sampler)
 	if err != nil {
 		return nil, fmt.Errorf("gwg: AIS sampler: %w", err)
 	}
-	a := &annealer{path: path, model: model, base: base, s: s, rng: rng, width: model.Domain().Width()}
-	a.rt, _ = s.(Retargeter)
-	return a, nil
+	k, err := NewKernel(sp, path.Model())
+	if err != nil {
+		return nil, fmt.Errorf("gwg: AIS sampler: %w", err)
+	}
+	return &annealer{path: path, model: model, base: base, k: k, rng: rng, dom: model.Domain()}, nil
 }
 
 // run anneals the chains in start through betas, b₀ … b_M, leaving
@@ -58,17 +62,18 @@ func newAnnealer(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*
 // at bⱼ. With stepFirst false, start is taken as an exact sample at b₀ and
 // not moved there; with stepLast false no transition is made at b_M.
 func (a *annealer) run(betas []float64, start []float32, stepFirst, stepLast bool, progress func(done int)) error {
-	n := len(start) / a.width
-	if n == 0 {
+	if len(start) == 0 {
 		return errNoChains
 	}
+	if err := a.st.Reset(a.dom, start); err != nil {
+		return err
+	}
+	n := a.st.N()
 	a.logw = ensure(a.logw, n)
 	clear(a.logw)
 	a.g = ensure(a.g, n)
 	a.f0 = ensure(a.f0, n)
 	a.g0 = ensure(a.g0, len(start))
-	a.x = ensure(a.x, len(start))
-	copy(a.x, start)
 
 	a.live = false
 	m := len(betas) - 1
@@ -78,12 +83,12 @@ func (a *annealer) run(betas []float64, start []float32, stepFirst, stepLast boo
 			return err
 		}
 		refBeta = betas[0]
-		if err := a.s.Step(a.rng); err != nil {
+		if err := a.k.Step(&a.st, a.rng); err != nil {
 			return err
 		}
 	}
 	for j := range m {
-		cached := a.live && a.rt != nil && betas[j] > 0
+		cached := a.live && a.st.Keeps&KeepGrad != 0 && betas[j] > 0
 		if err := a.measure(betas[j], cached); err != nil {
 			return err
 		}
@@ -103,7 +108,7 @@ func (a *annealer) run(betas []float64, start []float32, stepFirst, stepLast boo
 			if err != nil {
 				return err
 			}
-			if err := a.s.Step(a.rng); err != nil {
+			if err := a.k.Step(&a.st, a.rng); err != nil {
 				return err
 			}
 		}
@@ -114,29 +119,18 @@ func (a *annealer) run(betas []float64, start []float32, stepFirst, stepLast boo
 	return nil
 }
 
-// states returns the chains' current states: the sampler's once it holds
-// them, the starting states before.
-func (a *annealer) states() []float32 {
-	if a.live {
-		return a.s.State()
-	}
-	return a.x
-}
-
 // measure fills a.g, a.f0 and a.g0 for the current states: from the
-// sampler's cache at beta when cached, otherwise by evaluating the model.
+// state's f at beta when cached, otherwise by evaluating the model.
 func (a *annealer) measure(beta float64, cached bool) error {
-	x := a.states()
+	x := a.st.X
 	if err := a.base.LogProbGrad(a.f0, a.g0, x); err != nil {
 		return fmt.Errorf("base: %w", err)
 	}
 	if cached {
-		return a.rt.Retarget(func(_ []float32, f []float64, _ []float32) error {
-			for c := range a.g {
-				a.g[c] = (f[c] - a.f0[c]) / beta
-			}
-			return nil
-		})
+		for c := range a.g {
+			a.g[c] = (a.st.F[c] - a.f0[c]) / beta
+		}
+		return nil
 	}
 	if err := a.model.LogProb(a.g, x); err != nil {
 		return err
@@ -148,34 +142,30 @@ func (a *annealer) measure(beta float64, cached bool) error {
 	return checkF("ais", 0, "f", a.g)
 }
 
-// restart moves the path to beta and hands the current states to the
-// sampler, which evaluates its cache afresh.
+// restart moves the path to beta and initialises the kernel on the current
+// states, which evaluates what it keeps afresh.
 func (a *annealer) restart(beta float64) error {
 	if err := a.path.SetBeta(beta); err != nil {
 		return err
 	}
-	if a.live {
-		copy(a.x, a.s.State())
-	}
 	a.live = true
-	return a.s.Init(a.x)
+	return a.k.Init(&a.st)
 }
 
-// retarget rewrites the sampler's cache from beta to next in closed form,
-// using a.g, a.f0 and a.g0 measured at the same states.
+// retarget rewrites the state's f and ∇ₓf from beta to next in closed form,
+// using a.g, a.f0 and a.g0 measured at the same states, and lets the kernel
+// rebuild what it derives from them.
 func (a *annealer) retarget(beta, next float64) error {
 	if err := a.path.SetBeta(next); err != nil {
 		return err
 	}
 	r := next / beta
-	return a.rt.Retarget(func(_ []float32, f []float64, grad []float32) error {
-		for c, g := range a.g {
-			f[c] = next*g + a.f0[c]
-		}
-		for k, v := range grad {
-			g0 := float64(a.g0[k])
-			grad[k] = float32(g0 + r*(float64(v)-g0))
-		}
-		return nil
-	})
+	for c, g := range a.g {
+		a.st.F[c] = next*g + a.f0[c]
+	}
+	for k, v := range a.st.Grad {
+		g0 := float64(a.g0[k])
+		a.st.Grad[k] = float32(g0 + r*(float64(v)-g0))
+	}
+	return a.k.Refresh(&a.st)
 }

@@ -72,7 +72,7 @@ func BenchmarkAIS(b *testing.B) {
 				rng := rand.New(rand.NewPCG(3, 4))
 				a, betas, start := newTestAnnealer(b, m.model, base, AISOptions{Temperatures: b.N + 1, Chains: benchChains}, rng)
 				if !retarget {
-					a.s, a.rt = hideRetarget{a.s}, nil
+					a.k = initPerTemperature{a.k}
 				}
 				b.ReportAllocs()
 				b.ResetTimer()

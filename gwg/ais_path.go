@@ -20,24 +20,6 @@ type Base interface {
 	Sample(dst []float32, rng *rand.Rand) error
 }
 
-// Retargeter is an optional interface of samplers that cache f and ∇ₓf of
-// their chains (GWG keeps both so that a step costs one evaluation).
-//
-// When the caller changes the sampler's model in a way it can compute in
-// closed form — AIS moving a Tempered model to the next temperature — Init
-// would pay a full model evaluation only to rebuild the cache. Retarget
-// instead calls update once with the sampler's own buffers: x, the chains'
-// states (n × Width values, read-only), f (n values) and grad (n × Width, or
-// nil when the sampler caches no gradient). update rewrites f and grad in
-// place so that they hold the values of the changed model at x; an error from
-// update is returned unchanged and leaves the sampler unusable until Init.
-//
-// A sampler that caches nothing about its chains need not implement it: AIS
-// then calls Init after every change of temperature.
-type Retargeter interface {
-	Retarget(update func(x []float32, f []float64, grad []float32) error) error
-}
-
 // Tempered is the geometric annealing path between a base p₀ and a model f,
 //
 //	f_β(x) = β·g(x) + log p₀(x),   g(x) = f(x) − log p₀(x),

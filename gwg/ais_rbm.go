@@ -21,7 +21,7 @@ import (
 // H·log 2 + Σᵢ softplus(b_A,ᵢ), and the transitions are exact block Gibbs
 // sweeps h | v, v | h at each β. b_A = logit(baseMean), or 0 for a nil mean.
 //
-// opts.Sampler and SamplerOptions are ignored (the path brings its own
+// opts.Sampler is ignored (the path brings its own
 // kernel); the rest mean what they do for AIS. The result's Samples are the
 // final visible states and its Evals count one evaluation of f per chain and
 // temperature; block Gibbs needs no gradients.
@@ -33,7 +33,7 @@ func RBMAIS(m *ebm.RBM, baseMean []float32, opts AISOptions, rng *rand.Rand) (*A
 	if err != nil {
 		return nil, err
 	}
-	opts.Sampler, opts.SamplerOptions = "rbm-block-gibbs", Options{}
+	opts.Sampler = "rbm-block-gibbs"
 	betas, err := Betas(opts.Schedule, opts.Temperatures)
 	if err != nil {
 		return nil, err

@@ -119,7 +119,7 @@ func ReverseAIS(model ebm.Model, base Base, start []float32, opts AISOptions, rn
 		res.LogZStdErr = bootstrapStdErr(res.LogW, opts.Bootstrap, rng)
 	}
 	res.Evals = a.evals
-	st := a.s.Stats()
+	st := a.st.Stats
 	res.Evals += st.Evals
 	res.GradEvals = st.GradEvals
 	return res, nil

@@ -35,7 +35,7 @@ func BenchmarkStep(b *testing.B) {
 		})
 		for _, name := range names {
 			b.Run(fmt.Sprintf("rbm%dx%d/%s", sh.d, sh.h, name), func(b *testing.B) {
-				s := mustNew(b, name, m, Options{})
+				s := mustNew(b, name, m)
 				rng := rand.New(rand.NewPCG(3, 4))
 				if err := s.Init(x); err != nil {
 					b.Fatal(err)

@@ -2,8 +2,6 @@ package gwg
 
 import (
 	"fmt"
-	"math"
-	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
 )
@@ -70,16 +68,6 @@ func checkF(name string, step int64, what string, f []float64) error {
 	return nil
 }
 
-// acceptProb is the Metropolis–Hastings acceptance probability min(1, e^la).
-// Step accepts iff u < acceptProb(la) for u ~ U[0, 1), and the exactness
-// tests build transition matrices from the same function.
-func acceptProb(la float64) float64 {
-	if la >= 0 {
-		return 1
-	}
-	return math.Exp(la)
-}
-
 // drawIndex returns index i with probability wt[i]/sum, using one uniform
 // u ∈ [0, 1). Indices with zero weight are never returned.
 func drawIndex(wt []float64, sum, u float64) int {
@@ -104,53 +92,4 @@ func ensure[T any](s []T, n int) []T {
 		return s[:n]
 	}
 	return make([]T, n)
-}
-
-// gradState is what the gradient-based samplers keep of n chains: their
-// states and f and ∇ₓf there.
-type gradState struct {
-	x []float32 // n×width
-	f []float64 // n
-	g []float32 // n×width, ∇ₓf
-}
-
-func (st *gradState) resize(n, width int) {
-	st.x = ensure(st.x, n*width)
-	st.f = ensure(st.f, n)
-	st.g = ensure(st.g, n*width)
-}
-
-// eval computes f and ∇ₓf at the chains' states for the sampler name at
-// step (0: Init), counts the evaluations in stats and fails on an f that is
-// not finite.
-func (st *gradState) eval(m ebm.Model, name string, step int64, stats *Stats) error {
-	if err := m.LogProbGrad(st.f, st.g, st.x); err != nil {
-		if step == 0 {
-			return fmt.Errorf("gwg: %s: Init: %w", name, err)
-		}
-		return fmt.Errorf("gwg: %s step %d: %w", name, step, err)
-	}
-	stats.GradEvals += int64(len(st.f))
-	what := "f(x′)"
-	if step == 0 {
-		what = "f(x)"
-	}
-	return checkF(name, step, what, st.f)
-}
-
-// settle ends a Metropolis–Hastings step: it accepts chain c's proposal with
-// probability min(1, exp logAlpha[c]), drawing one uniform per chain in
-// chain order — or always and without drawing if mh is false — lets accept
-// make the accepted proposals the chains' states, and records the step, in
-// which chain c's proposal changes nflip[c] sites, in stats.
-func settle(stats *Stats, rng *rand.Rand, mh bool, logAlpha []float64, nflip []int32, accept func(c int)) {
-	var accepted, hops int64
-	for c, la := range logAlpha {
-		if !mh || rng.Float64() < acceptProb(la) {
-			accept(c)
-			accepted++
-			hops += int64(nflip[c])
-		}
-	}
-	stats.addStep(len(logAlpha), accepted, hops)
 }

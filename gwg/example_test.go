@@ -9,7 +9,7 @@ import (
 
 func ExampleNew() {
 	m, _ := ebm.NewRandomBoltzmann(10, 0.5, rand.New(rand.NewPCG(1, 2)))
-	s, err := New("gwg", m, Options{})
+	s, err := New("gwg", m)
 	if err != nil {
 		fmt.Println(err)
 		return

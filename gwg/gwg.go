@@ -3,6 +3,7 @@ package gwg
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
@@ -13,14 +14,41 @@ import (
 // the compositions of k, at most C(k−1, m−1) ≤ 35 terms for k = 8.
 const maxDraws = 8
 
-// gwgSampler is Gibbs-with-Gradients: a Metropolis–Hastings kernel whose
-// proposal is a softmax over the first-order estimates of how f changes when
-// one coordinate changes.
+func init() {
+	k := Param{Key: "k", Doc: "draws per proposal, their union flipped (binary models)", Default: 1,
+		Positional: true, Int: true, Min: 1, Max: maxDraws}
+	Register(Registration{
+		Name:     "gwg",
+		Doc:      "Gibbs-with-Gradients: one flip (binary) or one site change (one-hot); gwg-k draws k sites, the paper's acceptance",
+		Params:   []Param{k, tauParam},
+		Examples: []string{"gwg", "gwg-3", "gwg-5"},
+		New: func(m ebm.Model, sp Spec) (Kernel, error) {
+			return newGWG(sp.String(), m, sp.Int("k"), false, sp.Float("tau"))
+		},
+	})
+	k.Required, k.Default = true, 0
+	Register(Registration{
+		Name:     "gwg-exact",
+		Doc:      "the gwg-k proposal with the MH ratio of the flipped set (binary)",
+		Params:   []Param{k, tauParam},
+		Examples: []string{"gwg-exact-3", "gwg-exact-5"},
+		New: func(m ebm.Model, sp Spec) (Kernel, error) {
+			return newGWG(sp.String(), m, sp.Int("k"), true, sp.Float("tau"))
+		},
+	})
+}
+
+// tauParam is the temperature τ that divides the first-order estimates in
+// the gradient-based proposals; 2 is the value of both papers.
+var tauParam = Param{Key: "tau", Doc: "temperature τ dividing the gradient logits", Default: 2, MinOpen: true}
+
+// gwgProposal is the proposal of Gibbs-with-Gradients: a softmax over the
+// first-order estimates d̃ of how f changes when one coordinate changes.
 //
-// Binary models: logits (1 − 2xᵢ)·∂f/∂xᵢ / τ over the D sites. With k = 1 this
-// is the paper's sampler "gwg". With k > 1 ("gwg-k") it draws k sites with
-// replacement from the same softmax and flips their union. Two acceptance
-// rules are offered:
+// Binary models: logits d̃ᵢ/τ, d̃ᵢ = (1 − 2xᵢ)·∂f/∂xᵢ, over the D sites. With
+// k = 1 this is the paper's sampler "gwg". With k > 1 ("gwg-k") it draws k
+// sites with replacement from the same softmax and flips their union. Two
+// acceptance rules are offered:
 //
 //   - reference (gwg-k): log q is the sum of the k draws' log-probabilities,
 //     and the reverse is the same ordered draws at x′, as the paper's code
@@ -36,118 +64,71 @@ const maxDraws = 8
 // over all (site, category) pairs, the current category of each site
 // excluded; the reverse move restores the old category of the changed site.
 //
-// State: every chain carries x, f(x), ∇ₓf(x) and the proposal weights at x.
-// A step evaluates f and ∇ₓf once, at the proposals, and an accepted
-// proposal's values become the chain's, so no work is repeated.
-type gwgSampler struct {
-	name   string
-	model  ebm.Model
+// The weights are exp(logit − max logit) in float64, so that no logit rounds
+// the others away; balance turns the scaled logits into weights and is
+// where gwg-barker differs.
+type gwgProposal struct {
 	dom    ebm.Domain
 	width  int
 	k      int     // draws per proposal
 	exact  bool    // MH with the probability of the flipped set
 	invTau float64 // 1/τ
-	// symmetric drops the proposal ratio from log α, as if the proposal were
-	// symmetric. It is wrong on purpose: the tests use it to show that they
-	// detect a kernel that does not leave the target invariant.
-	symmetric bool
+	// balance replaces every logit l of a row, whose maximum is m, by its
+	// weight and returns their sum: expShift for the paper's proposal.
+	balance func(l []float64, m float64) float64
 
-	n        int
-	cur      gwgState // the chains
-	prop     gwgState // their proposals
-	fwd      []int32  // n×k indices drawn at x
-	rev      []int32  // n×k indices whose draw at x′ undoes the move
-	flips    []int32  // n×k distinct indices changed by the move, nflip[c] used
-	nflip    []int32
-	logFwd   []float64 // log q(move | x)
-	logAlpha []float64
-	scratch  [maxDraws]float64
-	stats    Stats
+	wt    [2][]float64 // per slot: n×width proposal weights
+	sum   [2][]float64 // per slot: n, Σ of each row of wt
+	fwd   []int32      // n×k indices drawn at x
+	rev   []int32      // n×k indices whose draw at x′ undoes the move
+	flips []int32      // n×k distinct indices changed by the move, nflip[c] used
+	nflip []int32
+
+	scratch [maxDraws]float64
 }
 
-// gwgState is a batch of chains with everything cached at their states.
-type gwgState struct {
-	gradState
-	wt  []float64 // n×width proposal weights exp(logit − max logit)
-	sum []float64 // n, Σ of each row of wt
-}
-
-func (st *gwgState) resize(n, width int) {
-	st.gradState.resize(n, width)
-	st.wt = ensure(st.wt, n*width)
-	st.sum = ensure(st.sum, n)
-}
-
-func newGWG(name string, m ebm.Model, k int, exact bool, tau float64) (*gwgSampler, error) {
-	dom := m.Domain()
-	switch {
-	case k < 1 || k > maxDraws:
-		return nil, fmt.Errorf("gwg: %s: %d draws per step, want 1 to %d", name, k, maxDraws)
-	case dom.OneHot && k != 1:
-		return nil, fmt.Errorf("gwg: %s: multi-flip proposals need a binary model, the model is one-hot with %d categories", name, dom.Categories)
-	}
-	return &gwgSampler{name: name, model: m, dom: dom, width: dom.Width(), k: k, exact: exact, invTau: 1 / tau}, nil
-}
-
-// Init implements Sampler.
-func (s *gwgSampler) Init(x []float32) error {
-	n, err := checkStates(s.dom, x)
+func newGWG(name string, m ebm.Model, k int, exact bool, tau float64) (Kernel, error) {
+	p, err := newGWGProposal(m.Domain(), k, exact, 1/tau, expShift)
 	if err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
+		return nil, err
 	}
-	s.resize(n)
-	copy(s.cur.x, x)
-	if err := s.cur.eval(s.model, s.name, 0, &s.stats); err != nil {
-		return err
-	}
-	for c := range n {
-		if err := s.weights(&s.cur, c, 0); err != nil {
-			return err
-		}
-	}
-	return nil
+	return NewMH(name, m, p, true), nil
 }
 
-func (s *gwgSampler) resize(n int) {
-	s.n = n
-	s.cur.resize(n, s.width)
-	s.prop.resize(n, s.width)
-	s.fwd = ensure(s.fwd, n*s.k)
-	s.rev = ensure(s.rev, n*s.k)
-	s.flips = ensure(s.flips, n*s.k)
-	s.nflip = ensure(s.nflip, n)
-	s.logFwd = ensure(s.logFwd, n)
-	s.logAlpha = ensure(s.logAlpha, n)
+func newGWGProposal(dom ebm.Domain, k int, exact bool, invTau float64, balance func([]float64, float64) float64) (*gwgProposal, error) {
+	if dom.OneHot && k != 1 {
+		return nil, fmt.Errorf("multi-flip proposals need a binary model, the model is one-hot with %d categories", dom.Categories)
+	}
+	return &gwgProposal{dom: dom, width: dom.Width(), k: k, exact: exact, invTau: invTau, balance: balance}, nil
 }
 
-// Step implements Sampler. Random numbers are drawn in a fixed order (the k
-// draws of every chain, then one acceptance uniform per chain), so a seed
-// fixes the trajectory.
-func (s *gwgSampler) Step(rng *rand.Rand) error {
-	if s.n == 0 {
-		return fmt.Errorf("gwg: %s: Step before Init", s.name)
+func (p *gwgProposal) Resize(n int) {
+	for s := range p.wt {
+		p.wt[s] = ensure(p.wt[s], n*p.width)
+		p.sum[s] = ensure(p.sum[s], n)
 	}
+	p.fwd = ensure(p.fwd, n*p.k)
+	p.rev = ensure(p.rev, n*p.k)
+	p.flips = ensure(p.flips, n*p.k)
+	p.nflip = ensure(p.nflip, n)
+}
+
+// Draw makes k draws from chain c's weights, one uniform each.
+func (p *gwgProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
 	var draws [maxDraws]int32
-	w := s.width
-	for c := range s.n {
-		wt, sum := s.cur.wt[c*w:(c+1)*w], s.cur.sum[c]
-		for t := range s.k {
-			draws[t] = int32(drawIndex(wt, sum, rng.Float64()))
-		}
-		s.setMove(c, draws[:s.k])
+	w := p.width
+	wt, sum := p.wt[Current][c*w:(c+1)*w], p.sum[Current][c]
+	for t := range p.k {
+		draws[t] = int32(drawIndex(wt, sum, rng.Float64()))
 	}
-	if err := s.propose(); err != nil {
-		return err
-	}
-	settle(&s.stats, rng, true, s.logAlpha, s.nflip, s.accept)
-	return nil
+	return p.setMove(c, draws[:p.k], xp)
 }
 
-// setMove records the move of chain c given by its draws: the indices it
-// changes and the draws that would undo it from x′.
-func (s *gwgSampler) setMove(c int, draws []int32) {
-	k := s.k
-	fwd, rev, flips := s.fwd[c*k:(c+1)*k], s.rev[c*k:(c+1)*k], s.flips[c*k:(c+1)*k]
+// setMove records the move of chain c given by its draws — the indices it
+// changes and the draws that would undo it from x′ — and applies it to xp.
+func (p *gwgProposal) setMove(c int, draws []int32, xp []float32) int {
+	k := p.k
+	fwd, rev, flips := p.fwd[c*k:(c+1)*k], p.rev[c*k:(c+1)*k], p.flips[c*k:(c+1)*k]
 	copy(fwd, draws)
 	m := 0
 	for _, d := range draws {
@@ -160,105 +141,133 @@ func (s *gwgSampler) setMove(c int, draws []int32) {
 			m++
 		}
 	}
-	s.nflip[c] = int32(m)
-	if !s.dom.OneHot {
+	p.nflip[c] = int32(m)
+	if !p.dom.OneHot {
 		copy(rev, fwd) // flipping the same sites again undoes the move
-		return
-	}
-	kc := s.dom.Categories
-	site := int(draws[0]) / kc
-	rev[0] = int32(site*kc + category(s.cur.x[c*s.width:(c+1)*s.width], site, kc))
-}
-
-// propose builds every chain's proposal x′ from its recorded move, evaluates
-// f and ∇ₓf there, and computes log q(move | x) and log α.
-func (s *gwgSampler) propose() error {
-	w, k := s.width, s.k
-	step := s.stats.Steps + 1
-	for c := range s.n {
-		xp := s.prop.x[c*w : (c+1)*w]
-		copy(xp, s.cur.x[c*w:(c+1)*w])
-		flips := s.flips[c*k : c*k+int(s.nflip[c])]
-		if s.dom.OneHot {
-			kc := s.dom.Categories
-			site := int(flips[0]) / kc
-			clear(xp[site*kc : (site+1)*kc])
-			xp[flips[0]] = 1
-			continue
-		}
-		for _, i := range flips {
+		for _, i := range flips[:m] {
 			xp[i] = 1 - xp[i]
 		}
+		return m
 	}
-	if err := s.prop.eval(s.model, s.name, step, &s.stats); err != nil {
-		return err
-	}
-	for c := range s.n {
-		if err := s.weights(&s.prop, c, step); err != nil {
-			return err
-		}
-		lf := s.logq(&s.cur, c, s.fwd[c*k:(c+1)*k])
-		la := s.prop.f[c] - s.cur.f[c]
-		if !s.symmetric {
-			la += s.logq(&s.prop, c, s.rev[c*k:(c+1)*k]) - lf
-		}
-		s.logFwd[c], s.logAlpha[c] = lf, la
-	}
-	return nil
+	kc := p.dom.Categories
+	site := int(draws[0]) / kc
+	rev[0] = int32(site*kc + category(xp, site, kc))
+	clear(xp[site*kc : (site+1)*kc])
+	xp[draws[0]] = 1
+	return 1
 }
 
-// accept makes chain c's proposal its state.
-func (s *gwgSampler) accept(c int) {
-	w := s.width
-	copy(s.cur.x[c*w:(c+1)*w], s.prop.x[c*w:(c+1)*w])
-	copy(s.cur.g[c*w:(c+1)*w], s.prop.g[c*w:(c+1)*w])
-	copy(s.cur.wt[c*w:(c+1)*w], s.prop.wt[c*w:(c+1)*w])
-	s.cur.f[c], s.cur.sum[c] = s.prop.f[c], s.prop.sum[c]
+// Moves implements moveEnumerator: single indices for k = 1, all ordered
+// k-tuples for the reference gwg-k, and every set of 1…k distinct sites
+// (padded to k draws by repeating its first site) for the exact variant,
+// whose probability depends only on the set.
+func (p *gwgProposal) Moves() int {
+	if p.k == 1 {
+		return p.width
+	}
+	if !p.exact {
+		total := 1
+		for range p.k {
+			total *= p.width
+		}
+		return total
+	}
+	n := 0
+	for set := 1; set < 1<<p.width; set++ {
+		if bits.OnesCount(uint(set)) <= p.k {
+			n++
+		}
+	}
+	return n
 }
 
-// logq is the log-probability, under the proposal weights of st's chain c,
-// of the move given by draws: the sum of the draws' log-probabilities, or for
-// the exact variant the log-probability that the union of k draws is the set
-// the move flips.
-func (s *gwgSampler) logq(st *gwgState, c int, draws []int32) float64 {
-	w := s.width
-	wt, sum := st.wt[c*w:(c+1)*w], st.sum[c]
-	if !s.exact {
+// SetMove implements moveEnumerator, numbering the moves as Moves counts them.
+func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
+	var draws [maxDraws]int32
+	switch {
+	case p.k == 1:
+		draws[0] = int32(j)
+	case !p.exact:
+		for t := range p.k {
+			draws[t] = int32(j % p.width)
+			j /= p.width
+		}
+	default:
+		set := 0
+		for j >= 0 {
+			set++
+			if bits.OnesCount(uint(set)) <= p.k {
+				j--
+			}
+		}
+		m := 0
+		for i := range p.width {
+			if set&(1<<i) != 0 {
+				draws[m] = int32(i)
+				m++
+			}
+		}
+		for t := m; t < p.k; t++ {
+			draws[t] = draws[0]
+		}
+	}
+	return p.setMove(c, draws[:p.k], xp)
+}
+
+func (p *gwgProposal) Accept(c int) {
+	w := p.width
+	copy(p.wt[Current][c*w:(c+1)*w], p.wt[Proposed][c*w:(c+1)*w])
+	p.sum[Current][c] = p.sum[Proposed][c]
+}
+
+// LogQ is the log-probability of chain c's move under the weights at x and
+// of the move back under those at x′: the sum of the draws' log-probabilities,
+// or for the exact variant the log-probability that the union of k draws is
+// the set the move flips.
+func (p *gwgProposal) LogQ(c int) (fwd, rev float64) {
+	k := p.k
+	return p.logq(Current, c, p.fwd[c*k:(c+1)*k]), p.logq(Proposed, c, p.rev[c*k:(c+1)*k])
+}
+
+func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
+	w := p.width
+	wt, sum := p.wt[s][c*w:(c+1)*w], p.sum[s][c]
+	if !p.exact {
 		var l float64
 		for _, d := range draws {
 			l += math.Log(wt[d])
 		}
 		return l - float64(len(draws))*math.Log(sum)
 	}
-	flips := s.flips[c*s.k : c*s.k+int(s.nflip[c])]
-	p := s.scratch[:len(flips)]
+	flips := p.flips[c*p.k : c*p.k+int(p.nflip[c])]
+	q := p.scratch[:len(flips)]
 	for t, i := range flips {
-		p[t] = wt[i] / sum
+		q[t] = wt[i] / sum
 	}
-	return logUnionProb(p, s.k)
+	return logUnionProb(q, p.k)
 }
 
-// weights fills the proposal weights of st's chain c from its state and
-// gradient, failing on a gradient that is not finite.
-func (s *gwgSampler) weights(st *gwgState, c int, step int64) error {
-	w := s.width
-	x, g, wt := st.x[c*w:(c+1)*w], st.g[c*w:(c+1)*w], st.wt[c*w:(c+1)*w]
+// Derive fills the proposal weights of chain c in slot from its state and
+// gradient.
+func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
+	w := p.width
+	wt := p.wt[s][c*w : (c+1)*w]
+	var m float64
 	var ok bool
-	if s.dom.OneHot {
-		st.sum[c], ok = categoricalWeights(wt, x, g, s.dom.Categories, s.invTau)
+	if p.dom.OneHot {
+		m, ok = categoricalLogits(wt, x, g, p.dom.Categories, p.invTau)
 	} else {
-		st.sum[c], ok = flipWeights(wt, x, g, s.invTau)
+		m, ok = flipLogits(wt, x, g, p.invTau)
 	}
-	if !ok {
-		return fmt.Errorf("gwg: %s step %d: chain %d: model returned a gradient that is not finite", s.name, step, c)
+	if ok {
+		p.sum[s][c] = p.balance(wt, m)
 	}
-	return nil
+	return ok
 }
 
-// flipWeights writes exp(lᵢ − max l) for the single-flip logits
-// lᵢ = (1 − 2xᵢ)·gᵢ·invTau into wt and returns their sum, in float64 so that
-// no logit rounds the others away. It reports false if a logit is not finite.
-func flipWeights(wt []float64, x, g []float32, invTau float64) (float64, bool) {
+// flipLogits writes the single-flip logits lᵢ = (1 − 2xᵢ)·gᵢ·invTau into l
+// and returns their maximum. It reports false if a logit is not finite.
+func flipLogits(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 	m := math.Inf(-1)
 	var bad float64 // l·0 is 0 for finite l and NaN otherwise
 	for i, xi := range x {
@@ -267,15 +276,13 @@ func flipWeights(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 		wt[i] = l
 		m = max(m, l)
 	}
-	if bad != 0 {
-		return 0, false
-	}
-	return expShift(wt, m), true
+	return m, bad == 0
 }
 
-// categoricalWeights is flipWeights for one-hot states with k categories:
-// logits (gᵢⱼ − gᵢ,c(i))·invTau, and weight 0 for each site's current category.
-func categoricalWeights(wt []float64, x, g []float32, k int, invTau float64) (float64, bool) {
+// categoricalLogits is flipLogits for one-hot states with k categories:
+// logits (gᵢⱼ − gᵢ,c(i))·invTau, and −∞ (weight 0) for each site's current
+// category.
+func categoricalLogits(wt []float64, x, g []float32, k int, invTau float64) (float64, bool) {
 	m := math.Inf(-1)
 	for i := range len(x) / k {
 		cur := category(x, i, k)
@@ -293,7 +300,7 @@ func categoricalWeights(wt []float64, x, g []float32, k int, invTau float64) (fl
 			m = max(m, l)
 		}
 	}
-	return expShift(wt, m), true
+	return m, true
 }
 
 // expShift replaces every l in v by exp(l − m) and returns the sum. m is
@@ -349,9 +356,3 @@ func compositionSum(r []float64, k int) float64 {
 	}
 	return s
 }
-
-// State implements Sampler.
-func (s *gwgSampler) State() []float32 { return s.cur.x }
-
-// Stats implements Sampler.
-func (s *gwgSampler) Stats() Stats { return s.stats }

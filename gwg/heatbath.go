@@ -5,9 +5,36 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gwg-go/gwg/ebm"
 )
+
+func init() {
+	newHB := func(sched schedule, b, h func(Spec) int) func(ebm.Model, Spec) (Kernel, error) {
+		return func(m ebm.Model, sp Spec) (Kernel, error) {
+			return newHeatBath(sp.String(), m, sched, b(sp), h(sp))
+		}
+	}
+	one := func(Spec) int { return 1 }
+	block := Param{Key: "b", Doc: "block size", Required: true, Positional: true, Int: true, Min: 1, Max: 30}
+	Register(Registration{Name: "gibbs", Doc: "single-site Gibbs, sequential scan (binary or one-hot)",
+		New: newHB(sequentialScan, one, one)})
+	Register(Registration{Name: "rand-gibbs", Doc: "single-site Gibbs, one uniformly chosen site per chain and step (binary or one-hot)",
+		New: newHB(randomScan, one, one)})
+	Register(Registration{Name: "bg", Doc: "block Gibbs over the next b sites of a random permutation (binary)",
+		Params: []Param{block}, Examples: []string{"bg-1", "bg-2"},
+		New: newHB(permutedBlocks, func(sp Spec) int { return sp.Int("b") }, func(sp Spec) int { return sp.Int("b") })})
+	Register(Registration{Name: "hb", Doc: "Hamming-ball sampler: blocks of b sites, radius h (binary)",
+		Params: []Param{block,
+			{Key: "h", Doc: "Hamming radius", Required: true, Positional: true, Int: true, Min: 1, Max: 30}},
+		Examples: []string{"hb-10-1", "hb-4-2"},
+		New:      newHB(permutedBlocks, func(sp Spec) int { return sp.Int("b") }, func(sp Spec) int { return sp.Int("h") })})
+}
+
+// maxCandidates bounds the states a block sampler weighs per chain and step
+// (2^b for bg-b, the Hamming ball size for hb-b-h).
+const maxCandidates = 4096
 
 // schedule says which sites a heat-bath step updates.
 type schedule int
@@ -58,9 +85,7 @@ type heatBath struct {
 	sched schedule
 	b, h  int // block size and Hamming radius
 
-	n        int
-	x        []float32
-	f        []float64 // f(x), kept exact on the candidate path only
+	n        int       // chains the buffers are sized for
 	blockLen int       // sites in the current block, ≤ b
 	blocks   []int32   // n×b, the block of each chain
 	ball     []uint32  // masks over blockLen bits with at most h ones
@@ -80,19 +105,19 @@ type heatBath struct {
 	pos      int // next unused position of perm
 	next     int // next site of the sequential scan
 	choice   []int
-	stats    Stats
+	hops     []int32
 }
 
 func newHeatBath(name string, m ebm.Model, sched schedule, b, h int) (*heatBath, error) {
 	dom := m.Domain()
 	if dom.OneHot && (b != 1 || sched == permutedBlocks) {
-		return nil, fmt.Errorf("gwg: %s needs a binary model, the model is one-hot with %d categories", name, dom.Categories)
+		return nil, fmt.Errorf("needs a binary model, the model is one-hot with %d categories", dom.Categories)
 	}
 	if b > dom.Sites {
-		return nil, fmt.Errorf("gwg: %s: block of %d sites in a model with %d", name, b, dom.Sites)
+		return nil, fmt.Errorf("block of %d sites in a model with %d", b, dom.Sites)
 	}
 	if h > b {
-		return nil, fmt.Errorf("gwg: %s: Hamming radius %d exceeds the block size %d", name, h, b)
+		return nil, fmt.Errorf("Hamming radius %d exceeds the block size %d", h, b)
 	}
 	s := &heatBath{name: name, model: m, dom: dom, width: dom.Width(), sched: sched, b: b, h: h}
 	s.sd, _ = m.(ebm.SiteDeltaer)
@@ -100,10 +125,10 @@ func newHeatBath(name string, m ebm.Model, sched schedule, b, h int) (*heatBath,
 		s.fs, _ = m.(ebm.FlipSetDeltaer)
 	}
 	if !dom.OneHot && (b > 30 || ballSize(b, h) > maxCandidates) {
-		return nil, fmt.Errorf("gwg: %s: more than %d candidate states per step", name, maxCandidates)
+		return nil, fmt.Errorf("more than %d candidate states per step", maxCandidates)
 	}
 	if dom.Categories > maxCandidates {
-		return nil, fmt.Errorf("gwg: %s: %d categories, at most %d supported", name, dom.Categories, maxCandidates)
+		return nil, fmt.Errorf("%d categories, at most %d supported", dom.Categories, maxCandidates)
 	}
 	s.ball = ballMasks(nil, b, h)
 	s.blockLen = b
@@ -122,16 +147,13 @@ func ballMasks(dst []uint32, n, h int) []uint32 {
 	return dst
 }
 
-// Init implements Sampler.
-func (s *heatBath) Init(x []float32) error {
-	n, err := checkStates(s.dom, x)
-	if err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
-	}
-	maxCand := max(len(s.ball), s.dom.Categories) // the largest block has the largest ball
+// Init implements Kernel: it evaluates f at the chains' states.
+func (s *heatBath) Init(st *State) error {
+	n := st.N()
+	// The ball of a full block, not the current one, which may be the short
+	// block at the end of a permutation.
+	maxCand := max(ballSize(s.b, s.h), s.dom.Categories)
 	s.n = n
-	s.x = ensure(s.x, n*s.width)
-	s.f = ensure(s.f, n)
 	s.blocks = ensure(s.blocks, n*s.b)
 	s.aux = ensure(s.aux, n)
 	s.self = ensure(s.self, n)
@@ -141,39 +163,38 @@ func (s *heatBath) Init(x []float32) error {
 	s.sites = ensure(s.sites, n)
 	s.masks = ensure(s.masks, n*maxCand)
 	s.delta = ensure(s.delta, n*maxCand)
-	copy(s.x, x)
-	if err := s.model.LogProb(s.f, s.x); err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
+	s.hops = ensure(s.hops, n)
+	if err := st.evalF(s.model, s.name, 0); err != nil {
+		return err
 	}
-	s.stats.Evals += int64(n)
-	return checkF(s.name, 0, "f(x)", s.f)
+	st.Keeps = KeepF
+	return nil
 }
 
-// Step implements Sampler. Random numbers come in a fixed order: the block
+// Refresh implements Kernel: the heat-bath kernels derive nothing from f.
+func (s *heatBath) Refresh(*State) error { return nil }
+
+// Step implements Kernel. Random numbers come in a fixed order: the block
 // (a permutation when one is used up, or one site per chain), the auxiliary
 // centres (hb), then one uniform per chain for the choice.
-func (s *heatBath) Step(rng *rand.Rand) error {
-	if s.n == 0 {
-		return fmt.Errorf("gwg: %s: Step before Init", s.name)
-	}
+func (s *heatBath) Step(st *State, rng *rand.Rand) error {
 	s.chooseBlocks(rng)
 	if !s.dom.OneHot && s.h < s.blockLen {
 		for c := range s.n {
 			s.aux[c] = s.ball[rng.IntN(len(s.ball))]
 		}
 	}
-	if err := s.evaluate(); err != nil {
+	if err := s.evaluate(st); err != nil {
 		return err
 	}
 	for c := range s.n {
-		sum := s.candidateWeights(c)
+		sum := s.candidateWeights(st, c)
 		s.choice[c] = drawIndex(s.wt[:s.m], sum, rng.Float64())
 	}
-	var hops int64
 	for c, j := range s.choice {
-		hops += int64(s.move(c, j))
+		s.hops[c] = int32(s.move(st, c, j))
 	}
-	s.stats.addStep(s.n, int64(s.n), hops)
+	st.record(s.hops)
 	return nil
 }
 
@@ -237,11 +258,11 @@ func (s *heatBath) setBlockLen(l int) {
 // evaluate finds, for every chain, which candidate is x, and the weights of
 // the others: by SiteDeltas, or by building the candidates and evaluating f
 // at them in one batch.
-func (s *heatBath) evaluate() error {
+func (s *heatBath) evaluate(st *State) error {
 	w, m := s.width, s.m
-	step := s.stats.Steps + 1
+	step := st.Stats.Steps + 1
 	for c := range s.n {
-		x := s.x[c*w : (c+1)*w]
+		x := st.X[c*w : (c+1)*w]
 		if s.byValue {
 			site := int(s.blocks[c*s.b])
 			s.sites[c] = site
@@ -277,15 +298,15 @@ func (s *heatBath) evaluate() error {
 	if s.deltas {
 		delta := s.delta[:s.n*m]
 		if s.setDelta {
-			if err := s.fs.FlipSetDeltas(delta, s.x, s.blocks, s.masks[:s.n*m]); err != nil {
+			if err := s.fs.FlipSetDeltas(delta, st.X, s.blocks, s.masks[:s.n*m]); err != nil {
 				return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 			}
-			s.stats.Evals += int64(s.n * (m - 1))
+			st.Stats.Evals += int64(s.n * (m - 1))
 		} else {
-			if err := s.sd.SiteDeltas(delta, s.x, s.sites); err != nil {
+			if err := s.sd.SiteDeltas(delta, st.X, s.sites); err != nil {
 				return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 			}
-			s.stats.Evals += int64(s.n)
+			st.Stats.Evals += int64(s.n)
 		}
 		for r, v := range delta {
 			if !finite(v) {
@@ -298,7 +319,7 @@ func (s *heatBath) evaluate() error {
 	if err := s.model.LogProb(s.fc[:rows], s.cand[:rows*w]); err != nil {
 		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 	}
-	s.stats.Evals += int64(rows)
+	st.Stats.Evals += int64(rows)
 	for r, v := range s.fc[:rows] {
 		if !finite(v) {
 			return fmt.Errorf("gwg: %s step %d: chain %d: model returned f = %v at a candidate state", s.name, step, r/(m-1), v)
@@ -336,13 +357,13 @@ func (s *heatBath) apply(c, j int, row []float32) int {
 
 // logWeight is log p̃ of chain c's candidate j up to a constant per chain:
 // f there, or its difference from f(x) on the SiteDeltas path.
-func (s *heatBath) logWeight(c, j int) float64 {
+func (s *heatBath) logWeight(st *State, c, j int) float64 {
 	m, self := s.m, int(s.self[c])
 	switch {
 	case s.deltas:
 		return s.delta[c*m+j]
 	case j == self:
-		return s.f[c]
+		return st.F[c]
 	case j > self:
 		j--
 	}
@@ -351,11 +372,11 @@ func (s *heatBath) logWeight(c, j int) float64 {
 
 // candidateWeights writes chain c's candidate weights exp(log w − max)
 // into s.wt and returns their sum.
-func (s *heatBath) candidateWeights(c int) float64 {
+func (s *heatBath) candidateWeights(st *State, c int) float64 {
 	wt := s.wt[:s.m]
 	mx := math.Inf(-1)
 	for j := range wt {
-		wt[j] = s.logWeight(c, j)
+		wt[j] = s.logWeight(st, c, j)
 		mx = max(mx, wt[j])
 	}
 	return expShift(wt, mx)
@@ -363,23 +384,17 @@ func (s *heatBath) candidateWeights(c int) float64 {
 
 // move sets chain c to its candidate j and returns the number of sites that
 // changed.
-func (s *heatBath) move(c, j int) int {
+func (s *heatBath) move(st *State, c, j int) int {
 	if j == int(s.self[c]) {
 		return 0
 	}
 	if s.deltas {
-		s.f[c] += s.logWeight(c, j) // f stays current for a later block of several sites
+		st.F[c] += s.logWeight(st, c, j) // f stays current for a later block of several sites
 	} else {
-		s.f[c] = s.logWeight(c, j)
+		st.F[c] = s.logWeight(st, c, j)
 	}
-	return s.apply(c, j, s.x[c*s.width:(c+1)*s.width])
+	return s.apply(c, j, st.Row(c))
 }
-
-// State implements Sampler.
-func (s *heatBath) State() []float32 { return s.x }
-
-// Stats implements Sampler.
-func (s *heatBath) Stats() Stats { return s.stats }
 
 // ballSize is |{masks over n bits with at most h ones}| = Σ_{r≤h} C(n, r).
 func ballSize(n, h int) int {
@@ -389,4 +404,69 @@ func ballSize(n, h int) int {
 		c = c * (n - r) / (r + 1)
 	}
 	return total
+}
+
+// parts implements exactKernel: the sites of a sequential scan, the blocks
+// of b consecutive sites (and the short block at the end of a permutation)
+// for the block samplers, a single part for rand-gibbs, whose site is part
+// of the step.
+func (s *heatBath) parts() int {
+	d := s.dom.Sites
+	switch {
+	case s.sched == randomScan:
+		return 1
+	case s.sched == permutedBlocks && d%s.b != 0:
+		return d + 1
+	}
+	return d
+}
+
+// transitions implements exactKernel: the distribution of the next state of
+// the single chain of st, for the block of part, averaged over the sites of
+// rand-gibbs and the auxiliary centres of hb-b-h.
+func (s *heatBath) transitions(st *State, part int, visit func(y []float32, p float64)) error {
+	if err := s.Init(st); err != nil {
+		return err
+	}
+	d := s.dom.Sites
+	var blocks [][]int32
+	switch {
+	case s.sched == randomScan:
+		for i := range d {
+			blocks = append(blocks, []int32{int32(i)})
+		}
+	case s.sched == sequentialScan:
+		blocks = [][]int32{{int32(part)}}
+	default:
+		size, first := s.b, part
+		if part == d {
+			size, first = d%s.b, 0
+		}
+		b := make([]int32, size)
+		for t := range b {
+			b[t] = int32((first + t) % d)
+		}
+		blocks = [][]int32{b}
+	}
+	y := make([]float32, len(st.X))
+	for _, block := range blocks {
+		s.setBlock(block)
+		centres := []uint32{0}
+		if !s.dom.OneHot && s.h < s.blockLen {
+			centres = slices.Clone(s.ball)
+		}
+		for _, u := range centres {
+			s.aux[0] = u
+			if err := s.evaluate(st); err != nil {
+				return err
+			}
+			sum := s.candidateWeights(st, 0)
+			for j, wj := range s.wt[:s.m] {
+				copy(y, st.X)
+				s.apply(0, j, y)
+				visit(y, wj/sum/float64(len(centres)*len(blocks)))
+			}
+		}
+	}
+	return nil
 }

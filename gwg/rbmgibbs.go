@@ -2,6 +2,7 @@ package gwg
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
@@ -29,6 +30,11 @@ func hiddenUnits(m ebm.Model) (int, bool) {
 	return 0, false
 }
 
+func init() {
+	Register(Registration{Name: "rbm-gibbs", Doc: "RBM block Gibbs: h | v, then v | h (models with RBMConditionals)",
+		New: func(m ebm.Model, sp Spec) (Kernel, error) { return newRBMGibbs(sp.String(), m) }})
+}
+
 // rbmGibbs is block Gibbs on an RBM's joint distribution of visible and
 // hidden units: h ~ p(h | v), then v ~ p(v | h). Every visible unit may
 // change in one step, and the kernel leaves the visible marginal — the
@@ -39,64 +45,109 @@ type rbmGibbs struct {
 	model RBMConditionals
 	d, h  int
 
-	n      int
-	v, hid []float32
-	prev   []float32
-	stats  Stats
+	hid, prev []float32
+	hops      []int32
 }
 
 func newRBMGibbs(name string, m ebm.Model) (*rbmGibbs, error) {
 	r, ok := m.(RBMConditionals)
 	h, okH := hiddenUnits(m)
 	if !ok || !okH || h <= 0 {
-		return nil, fmt.Errorf("gwg: %s needs an RBM (a model with SampleHidden, SampleVisible and a known hidden layer), got %T", name, m)
+		return nil, fmt.Errorf("needs an RBM (a model with SampleHidden, SampleVisible and a known hidden layer), got %T", m)
 	}
 	if m.Domain().OneHot {
-		return nil, fmt.Errorf("gwg: %s needs a binary model", name)
+		return nil, fmt.Errorf("needs a binary model")
 	}
 	return &rbmGibbs{name: name, model: r, d: m.Domain().Sites, h: h}, nil
 }
 
-// Init implements Sampler.
-func (s *rbmGibbs) Init(x []float32) error {
-	n, err := checkStates(s.model.Domain(), x)
-	if err != nil {
-		return fmt.Errorf("gwg: %s: Init: %w", s.name, err)
-	}
-	s.n = n
-	s.v = ensure(s.v, n*s.d)
+// Init implements Kernel: the conditionals need nothing at the states.
+func (s *rbmGibbs) Init(st *State) error {
+	n := st.N()
 	s.prev = ensure(s.prev, n*s.d)
 	s.hid = ensure(s.hid, n*s.h)
-	copy(s.v, x)
+	s.hops = ensure(s.hops, n)
 	return nil
 }
 
-// Step implements Sampler.
-func (s *rbmGibbs) Step(rng *rand.Rand) error {
-	if s.n == 0 {
-		return fmt.Errorf("gwg: %s: Step before Init", s.name)
-	}
-	step := s.stats.Steps + 1
-	copy(s.prev, s.v)
-	if err := s.model.SampleHidden(s.hid, s.v, rng); err != nil {
+// Refresh implements Kernel; nothing is derived from f.
+func (s *rbmGibbs) Refresh(*State) error { return nil }
+
+// Step implements Kernel.
+func (s *rbmGibbs) Step(st *State, rng *rand.Rand) error {
+	step := st.Stats.Steps + 1
+	copy(s.prev, st.X)
+	if err := s.model.SampleHidden(s.hid, st.X, rng); err != nil {
 		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 	}
-	if err := s.model.SampleVisible(s.v, s.hid, rng); err != nil {
+	if err := s.model.SampleVisible(st.X, s.hid, rng); err != nil {
 		return fmt.Errorf("gwg: %s step %d: %w", s.name, step, err)
 	}
-	var hops int64
-	for i, v := range s.v {
-		if v != s.prev[i] {
-			hops++
+	for c := range s.hops {
+		var h int32
+		for i, v := range st.X[c*s.d : (c+1)*s.d] {
+			if v != s.prev[c*s.d+i] {
+				h++
+			}
+		}
+		s.hops[c] = h
+	}
+	st.record(s.hops)
+	st.Stats.Conditionals += 2 * int64(len(s.hops))
+	return nil
+}
+
+func (s *rbmGibbs) parts() int { return 1 }
+
+// transitions implements exactKernel for *ebm.RBM, whose conditionals are
+// known in closed form: P(v′ | v) = Σ_h p(h | v)·p(v′ | h), summed over
+// every hidden state.
+func (s *rbmGibbs) transitions(st *State, _ int, visit func(y []float32, p float64)) error {
+	r, ok := s.model.(*ebm.RBM)
+	if !ok || s.h > 16 || s.d > 16 {
+		return fmt.Errorf("%s: exact transitions need a small *ebm.RBM", s.name)
+	}
+	v := st.X
+	ph := make([]float64, s.h) // p(hⱼ = 1 | v)
+	for j := range s.h {
+		a := float64(r.Bh[j])
+		for i, x := range v {
+			a += float64(r.W[j*s.d+i]) * float64(x)
+		}
+		ph[j] = 1 / (1 + math.Exp(-a))
+	}
+	y := make([]float32, s.d)
+	pv := make([]float64, s.d)
+	for hs := range 1 << s.h {
+		phs := 1.0
+		for j := range s.h {
+			if hs&(1<<j) != 0 {
+				phs *= ph[j]
+			} else {
+				phs *= 1 - ph[j]
+			}
+		}
+		for i := range s.d {
+			a := float64(r.Bv[i])
+			for j := range s.h {
+				if hs&(1<<j) != 0 {
+					a += float64(r.W[j*s.d+i])
+				}
+			}
+			pv[i] = 1 / (1 + math.Exp(-a))
+		}
+		for vs := range 1 << s.d {
+			p := phs
+			for i := range s.d {
+				y[i] = float32(vs >> i & 1)
+				if y[i] == 1 {
+					p *= pv[i]
+				} else {
+					p *= 1 - pv[i]
+				}
+			}
+			visit(y, p)
 		}
 	}
-	s.stats.addStep(s.n, int64(s.n), hops)
-	s.stats.Conditionals += 2 * int64(s.n)
 	return nil
 }
-
-// State implements Sampler.
-func (s *rbmGibbs) State() []float32 { return s.v }
-
-// Stats implements Sampler.
-func (s *rbmGibbs) Stats() Stats { return s.stats }

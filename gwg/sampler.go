@@ -3,8 +3,10 @@ package gwg
 import "math/rand/v2"
 
 // Sampler is a Markov chain Monte Carlo kernel running a batch of chains on
-// one ebm.Model. It is a small state machine: Init sets the chains, each Step
-// advances every chain by one transition, Stats reports what it cost.
+// one ebm.Model: a Kernel together with the State it advances, for callers
+// that do not need the state itself. It is a small state machine: Init sets
+// the chains, each Step advances every chain by one transition, Stats
+// reports what it cost.
 //
 // The random source is always passed in: the same states, model and seeded
 // source give the same trajectory. A Sampler is not safe for concurrent use.

@@ -47,9 +47,9 @@ func TestReproducible(t *testing.T) {
 	x := bernoulliStates(8, 24, rand.New(rand.NewPCG(1, 1)))
 	for _, name := range Names() {
 		t.Run(name, func(t *testing.T) {
-			a, sa := runSteps(t, mustNew(t, name, m, Options{}), x, 60, 5)
-			b, sb := runSteps(t, mustNew(t, name, m, Options{}), x, 60, 5)
-			c, _ := runSteps(t, mustNew(t, name, m, Options{}), x, 60, 6)
+			a, sa := runSteps(t, mustNew(t, name, m), x, 60, 5)
+			b, sb := runSteps(t, mustNew(t, name, m), x, 60, 5)
+			c, _ := runSteps(t, mustNew(t, name, m), x, 60, 6)
 			if !slices.Equal(a, b) || sa != sb {
 				t.Errorf("two runs with the same seed differ")
 			}
@@ -87,7 +87,7 @@ func TestStatsCounted(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, st := runSteps(t, mustNew(t, tc.name, m, Options{}), x, steps, 3)
+			_, st := runSteps(t, mustNew(t, tc.name, m), x, steps, 3)
 			if st.Steps != steps || st.Transitions != n*steps {
 				t.Errorf("Steps %d, Transitions %d", st.Steps, st.Transitions)
 			}
@@ -141,7 +141,7 @@ func TestNonFiniteIsAnError(t *testing.T) {
 				continue
 			}
 			m := &brokenModel{Model: randomBoltzmann(t, 6, 0.5, 1), badGrad: badGrad}
-			s := mustNew(t, name, m, Options{})
+			s := mustNew(t, name, m)
 			x := make([]float32, 3*6) // all zeros: finite
 			if err := s.Init(x); err != nil {
 				t.Fatal(err)
@@ -165,32 +165,41 @@ func TestNewErrors(t *testing.T) {
 	boltz := randomBoltzmann(t, 8, 0.5, 1)
 	potts := randomPotts(t, 4, 3, 0.5, 1)
 	bad := []struct {
-		name string
+		spec string
 		m    ebm.Model
-		opt  Options
 	}{
-		{"nope", boltz, Options{}},
-		{"gwg-0", boltz, Options{}},
-		{"gwg-9", boltz, Options{}},
-		{"gwg-exact-x", boltz, Options{}},
-		{"bg-2-2", boltz, Options{}},
-		{"bg-9", boltz, Options{}},   // block larger than the model
-		{"hb-3-4", boltz, Options{}}, // radius beyond the block
-		{"hb-10-1", boltz, Options{}},
-		{"rbm-gibbs", boltz, Options{}},
-		{"dmala", potts, Options{}},
-		{"bg-1", potts, Options{}},
-		{"gwg-3", potts, Options{}},
-		{"gwg", boltz, Options{Temperature: -1}},
-		{"dula", boltz, Options{StepSize: math.NaN()}},
-		{"gwg", nil, Options{}},
+		{"nope", boltz},
+		{"gwg-0", boltz},
+		{"gwg-9", boltz},
+		{"gwg-exact-x", boltz},
+		{"gwg-exact", boltz},
+		{"bg-2-2", boltz},
+		{"bg-9", boltz},   // block larger than the model
+		{"hb-3-4", boltz}, // radius beyond the block
+		{"hb-10-1", boltz},
+		{"rbm-gibbs", boltz},
+		{"dmala", potts},
+		{"bg-1", potts},
+		{"gwg-3", potts},
+		{"gwg:tau=-1", boltz},
+		{"gwg:tau=0", boltz},
+		{"dula:step=NaN", boltz},
+		{"dula:step=inf", boltz},
+		{"gwg:temp=1", boltz},
+		{"gwg:tau", boltz},
+		{"gwg:tau=1,tau=2", boltz},
+		{"gibbs:tau=1", boltz},
+		{"gwg-2.5", boltz},
+		{"gwg", nil},
 	}
 	for _, tc := range bad {
-		if s, err := New(tc.name, tc.m, tc.opt); err == nil {
-			t.Errorf("New(%q, %T, %+v) = %T, want an error", tc.name, tc.m, tc.opt, s)
+		if s, err := New(tc.spec, tc.m); err == nil {
+			t.Errorf("New(%q, %T) = %T, want an error", tc.spec, tc.m, s)
+		} else if strings.Contains(err.Error(), "\n") {
+			t.Errorf("New(%q): error of several lines: %v", tc.spec, err)
 		}
 	}
-	s := mustNew(t, "gwg", boltz, Options{})
+	s := mustNew(t, "gwg", boltz)
 	if err := s.Step(rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("Step before Init succeeded")
 	}
@@ -199,7 +208,7 @@ func TestNewErrors(t *testing.T) {
 			t.Errorf("Init(%v) succeeded", x)
 		}
 	}
-	ps := mustNew(t, "gibbs", potts, Options{})
+	ps := mustNew(t, "gibbs", potts)
 	if err := ps.Init(make([]float32, 12)); err == nil {
 		t.Error("Init accepted a one-hot state with empty blocks")
 	}
@@ -216,7 +225,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 		px[i*3] = 1
 	}
 	check := func(name string, model ebm.Model, x []float32) {
-		s := mustNew(t, name, model, Options{})
+		s := mustNew(t, name, model)
 		rng := rand.New(rand.NewPCG(4, 5))
 		if err := s.Init(x); err != nil {
 			t.Fatal(err)

@@ -19,7 +19,7 @@ func benchmarkIteration(b *testing.B, arch string) {
 		b.Fatal(err)
 	}
 	t, err := New(cfg, model, set.Train, model.Mu(), func(m ebm.Model) (gwg.Sampler, error) {
-		return gwg.New("gwg", m, gwg.Options{})
+		return gwg.New("gwg", m)
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -160,7 +160,7 @@ func (c *Config) Validate() error {
 		// Samplers are checked by name against a small model of the kind
 		// trained here: binary, with gradients.
 		base, _ := ebm.NewBernoulli(make([]float32, samplerCheckSites))
-		if _, err := gwg.New(c.Sampler, base, gwg.Options{}); err != nil {
+		if _, err := gwg.New(c.Sampler, base); err != nil {
 			errs = append(errs, err)
 		}
 	}

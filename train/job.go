@@ -40,7 +40,7 @@ func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (
 		return nil, err
 	}
 	t, err := New(cfg, model, set.Train, model.Mu(), func(m ebm.Model) (gwg.Sampler, error) {
-		return gwg.New(cfg.Sampler, m, gwg.Options{})
+		return gwg.New(cfg.Sampler, m)
 	})
 	if err != nil {
 		return nil, err

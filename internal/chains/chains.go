@@ -53,7 +53,7 @@ func Start(c *ckpt.Checkpoint, n int, from string, rng *rand.Rand) ([]float32, e
 // on model and returns the final states (a new slice) and the sampler's
 // counts.
 func Run(model ebm.Model, sampler string, start []float32, steps int, rng *rand.Rand) ([]float32, gwg.Stats, error) {
-	s, err := gwg.New(sampler, model, gwg.Options{})
+	s, err := gwg.New(sampler, model)
 	if err != nil {
 		return nil, gwg.Stats{}, err
 	}
