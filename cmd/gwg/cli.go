@@ -36,7 +36,7 @@ func latestIfFolder(path string) (string, error) {
 // checkSampler makes a usage error of a sampler name that cannot run on m,
 // before any work starts.
 func checkSampler(name string, m ebm.Model) error {
-	if _, err := gwg.New(name, m, gwg.Options{}); err != nil {
+	if _, err := gwg.New(name, m); err != nil {
 		return usageError("--sampler: %s", strings.TrimPrefix(err.Error(), "gwg: "))
 	}
 	return nil
