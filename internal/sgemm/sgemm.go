@@ -80,15 +80,23 @@ func packB(bp, b []float32, ldb int, trans bool, pc, kb, jc, nb int) {
 	for q := 0; q < nb; q += nr {
 		panel := bp[q*kb : (q+nr)*kb]
 		w := min(nr, nb-q)
-		for l := range kb {
-			dst := panel[l*nr : (l+1)*nr]
-			if !trans {
-				copy(dst, b[(pc+l)*ldb+jc+q:][:w])
-			} else {
-				for j := range w {
-					dst[j] = b[(jc+q+j)*ldb+pc+l]
+		if trans {
+			// Row j of the panel is a contiguous run of b: read it in
+			// order and scatter into the (L1-sized) panel.
+			for j := range w {
+				src := b[(jc+q+j)*ldb+pc:][:kb]
+				for l, v := range src {
+					panel[l*nr+j] = v
 				}
 			}
+			for l := range kb {
+				clear(panel[l*nr+w : (l+1)*nr])
+			}
+			continue
+		}
+		for l := range kb {
+			dst := panel[l*nr : (l+1)*nr]
+			copy(dst, b[(pc+l)*ldb+jc+q:][:w])
 			clear(dst[w:])
 		}
 	}
