@@ -3,6 +3,8 @@ package datasets_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"github.com/gwg-go/gwg/datasets"
 )
@@ -31,4 +33,46 @@ func ExampleOpen() {
 	// valid: 10000 images, dynamic false
 	// test: 10000 images, dynamic false
 	// 12544 values in the batch; base-distribution mean has 784
+}
+
+// A user's file of category codes: here a .npy of 10 examples × 4 sites,
+// uint8 codes 0..2, written by hand (np.save writes the same).
+func ExampleOpenFile() {
+	dir, err := os.MkdirTemp("", "gwg-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	header := "{'descr': '|u1', 'fortran_order': False, 'shape': (10, 4), }"
+	for (10+len(header)+1)%64 != 0 {
+		header += " "
+	}
+	file := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)+1), 0)
+	file = append(file, header+"\n"...)
+	for i := range 40 {
+		file = append(file, byte(i%3))
+	}
+	path := filepath.Join(dir, "codes.npy")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	set, err := datasets.OpenFile(path, datasets.FileOptions{Valid: 2, Test: 0.2, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := set.Train.Layout()
+	fmt.Printf("%d × %d sites, K = %d; %d / %d / %d examples\n", s.Height, s.Width, s.Categories, set.Train.N, set.Valid.N, set.Test.N)
+	fmt.Println(set.About)
+	// Batches are one-hot: 4 sites × 3 categories per example.
+	x := make([]float32, 2*s.ModelWidth())
+	set.Train.Batch(x, []int{0, 1}, nil)
+	fmt.Println(len(x), "values; frequencies:", len(set.Mean()))
+	// Output:
+	// 1 × 4 sites, K = 3; 6 / 2 / 2 examples
+	// the single array codes; valid (2) and test (2) cut from 10 examples after a shuffle with seed 1; K = largest code 2 + 1
+	// 24 values; frequencies: 12
 }

@@ -130,7 +130,7 @@ func categoryLimit(opts FileOptions) (int, func(int64) string) {
 	}
 }
 
-// readCodeArray reads one .npy array of dataBytes bytes (header included)
+// readCodeArray reads one .npy array of fileBytes bytes (header included)
 // from r.
 func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLimit func(int64) string) (fileArray, error) {
 	h, err := readNPYHeader(r)
@@ -146,7 +146,7 @@ func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLim
 	}
 	// Compare with the size known from the file system or zip directory
 	// before reading, so a truncated file fails fast and names the cause.
-	if want := int64(h.size) + int64(h.elements())*int64(size); fileBytes >= 0 && fileBytes != want {
+	if want := int64(h.size) + int64(h.elements())*int64(size); fileBytes != want {
 		return fileArray{}, fmt.Errorf("%s: %d bytes, want %d for shape %s of %s", name, fileBytes, want, shapeString(h.shape), h.dtype)
 	}
 	codes, _, err := readCodes(r, h, strings.TrimSuffix(name, ".npy"), limit, overLimit)
