@@ -134,16 +134,15 @@ func (b *Bernoulli) Sample(dst []float32, rng *rand.Rand) error {
 
 // BaseMean squeezes a data mean (one value per input value of the domain)
 // into the base distribution's parameters as the reference does:
-// μ = m·(1 − 0.02) + 0.01 for binary domains, and m·(1 − 0.02) + 0.02/K for
-// one-hot ones, which keeps every site's block summing to one.
+// μ = m·(1 − 0.02) + 0.01 for binary domains; for one-hot ones, where the
+// mean is the per-site category frequencies, SmoothFrequencies.
 func BaseMean(d Domain, dataMean []float32) []float32 {
-	add := float32(0.01)
 	if d.OneHot {
-		add = 0.02 / float32(d.Categories)
+		return SmoothFrequencies(dataMean, d.Categories)
 	}
 	mu := make([]float32, len(dataMean))
 	for i, m := range dataMean {
-		mu[i] = m*(1-0.02) + add
+		mu[i] = m*(1-0.02) + 0.01
 	}
 	return mu
 }
