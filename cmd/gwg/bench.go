@@ -24,7 +24,7 @@ func init() {
 	register(command{name: "bench", summary: "run the paper's sampler benchmarks: bench rbm, bench ising", run: runBench})
 }
 
-const benchSynopsis = "rbm|ising [flags]"
+const benchSynopsis = "rbm|ising|learn-ising|learn-potts|contacts|fhmm|potts [flags]"
 
 func runBench(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -36,10 +36,13 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	case "ising":
 		return benchIsing(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintf(stdout, "usage: gwg bench %s\n\n  rbm    log10 MMD to the ground truth on the random and MNIST RBMs\n  ising  ESS and magnetisation error on lattice Ising models\n\nRun \"gwg bench rbm -h\" for the flags.\n", benchSynopsis)
+		fmt.Fprintf(stdout, "usage: gwg bench %s\n\n  rbm    log10 MMD to the ground truth on the random and MNIST RBMs\n  ising  ESS and magnetisation error on lattice Ising models\n%s\nRun \"gwg bench rbm -h\" for the flags.\n", benchSynopsis, experimentsHelp)
 		return errHelp
 	}
-	return usageError("unknown benchmark %q: want rbm or ising", args[0])
+	if run, ok := experiments[args[0]]; ok {
+		return run(args[1:], stdout, stderr)
+	}
+	return usageError("unknown benchmark %q: want rbm, ising, %s", args[0], experimentNames())
 }
 
 // benchFlags are the flags both benchmarks share.
