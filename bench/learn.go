@@ -15,7 +15,7 @@ import (
 // divergence: the reference code's pcd.py protocol. Zero fields take the
 // values of Defaults.
 type LearnConfig struct {
-	Samplers []string // default gibbs, gwg, gwg-3, dmala (binary) or gibbs, gwg (one-hot)
+	Samplers []string // sampler specs; default gibbs, gwg, gwg-3, dmala (binary) or gibbs, gwg (one-hot)
 	Steps    []int    // sampler steps K per iteration (1, 5, 10, 25, 50)
 	Iters    int      // iterations per run (2,000; the reference runs 10,000)
 	Batch    int      // data rows per iteration (256)
@@ -28,7 +28,6 @@ type LearnConfig struct {
 	Every     int // iterations between evaluations (Iters/50)
 	Block     int // iterations per run per round-robin turn (10)
 	Seed      uint64
-	Options   gwg.Options
 	// Progress, when set, is called after every iteration of every run with
 	// the iterations done and the total.
 	Progress func(done, total int)
@@ -201,7 +200,7 @@ func newPCDRun(p *Problem, data []float32, name string, k int, j0, buf0 []float3
 		copy(b, p.Bias)
 		m.Changed()
 	}
-	s, err := gwg.New(name, m, cfg.Options)
+	s, err := gwg.New(name, m)
 	if err != nil {
 		return nil, fmt.Errorf("bench: PCD with %q: %w", name, err)
 	}

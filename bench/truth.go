@@ -226,7 +226,7 @@ func gibbsRun(m ebm.Model, n, sweeps int, seed uint64, tick func()) (end, half [
 	dom := m.Domain()
 	rng := rand.New(rand.NewPCG(seed, 0x7a))
 	x := uniformStates(dom, n, rng)
-	s, err := gwg.New("gibbs", m, gwg.Options{})
+	s, err := gwg.New("gibbs", m)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bench: ground truth: %w", err)
 	}
