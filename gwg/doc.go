@@ -21,9 +21,8 @@
 // exact "gwg-exact-k" and "gwg-barker" with the Barker balancing function),
 // the discrete Langevin samplers "dula" and "dmala", single-site Gibbs
 // ("gibbs", "rand-gibbs"), block Gibbs "bg-b", the Hamming-ball sampler
-// "hb-b-h" and RBM block Gibbs "rbm-gibbs". The gradient-based samplers
-// (but gwg-k, dula and dmala) and Gibbs also run on one-hot (categorical)
-// models.
+// "hb-b-h" and RBM block Gibbs "rbm-gibbs". gwg, gwg-barker and the
+// Gibbs samplers also run on one-hot (categorical) models.
 //
 // The Metropolis–Hastings samplers are a Proposal each — draw a move and
 // its forward log-probability at x, give the reverse log-probability at x′

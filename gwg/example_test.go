@@ -57,3 +57,42 @@ func ExampleMMDReference() {
 	fmt.Printf("%.3g %.3f\n", same, off)
 	// Output: 0 -0.810
 }
+
+func ExampleParseSpec() {
+	sp, err := ParseSpec("gwg:k=3,tau=1")
+	fmt.Println(sp, err)
+	_, err = ParseSpec("gwg:temp=1")
+	fmt.Println(err)
+	// Output:
+	// gwg-3:tau=1 <nil>
+	// gwg: sampler "gwg:temp=1": unknown option "temp" (valid: k, tau)
+}
+
+// A driver can own the chains' State and hand it to a Kernel, reading f and
+// ∇ₓf at the states directly.
+func ExampleNewKernel() {
+	m, _ := ebm.NewRandomBoltzmann(10, 0.5, rand.New(rand.NewPCG(1, 2)))
+	k, err := NewKernel(MustParseSpec("gwg-barker"), m)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var st State
+	if err := st.Reset(m.Domain(), make([]float32, 4*10)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := k.Init(&st); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100 {
+		if err := k.Step(&st, rng); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	fmt.Println(st.N(), len(st.F), len(st.Grad), st.Keeps == KeepF|KeepGrad, st.Stats.Transitions)
+	// Output: 4 4 40 true 400
+}
