@@ -119,20 +119,26 @@ func unwrapPath(err error) error {
 
 // categoryLimit returns the bound on codes while reading and the message for
 // a code beyond it.
-func categoryLimit(opts FileOptions) (int, func(int64) string) {
+func categoryLimit(opts FileOptions) (int, func(code int64, sites int) string) {
 	if k := opts.Categories; k > 0 {
-		return k, func(c int64) string {
+		return k, func(c int64, _ int) string {
 			return fmt.Sprintf("code %d is out of range for %d categories (codes 0..%d)", c, k, k-1)
 		}
 	}
-	return maxCategories, func(c int64) string {
-		return fmt.Sprintf("code %d would make %s categories, more than the %d codes can take (uint16)", c, group(c+1), maxCategories)
+	return maxCategories, func(c int64, sites int) string {
+		k := c
+		if c < math.MaxInt64 {
+			k = c + 1
+		}
+		need := oneHotBytes(sites, min(k, math.MaxInt64/(oneHotChains*8*int64(max(sites, 1)))))
+		return fmt.Sprintf("code %d would make %s categories, whose one-hot states and gradients of %d chains over %d sites would need %s; at most %s categories are supported",
+			c, group(k), oneHotChains, sites, bytesString(need), group(maxCategories))
 	}
 }
 
 // readCodeArray reads one .npy array of fileBytes bytes (header included)
 // from r.
-func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLimit func(int64) string) (fileArray, error) {
+func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLimit func(code int64, sites int) string) (fileArray, error) {
 	h, err := readNPYHeader(r)
 	if err != nil {
 		return fileArray{}, fmt.Errorf("%s: %w", name, err)
@@ -158,7 +164,7 @@ func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLim
 
 // readCodeArchive reads the arrays of an .npz: train, valid and test if
 // train is there (others are listed as ignored), else its single array.
-func readCodeArchive(r io.ReaderAt, size int64, limit int, overLimit func(int64) string) (arrays []fileArray, ignored []string, err error) {
+func readCodeArchive(r io.ReaderAt, size int64, limit int, overLimit func(code int64, sites int) string) (arrays []fileArray, ignored []string, err error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, nil, fmt.Errorf("not an .npz (zip) archive: %w", err)
@@ -277,7 +283,7 @@ func buildSet(name string, arrays []fileArray, ignored []string, opts FileOption
 	if len(ignored) > 0 {
 		about = append(about, "ignored arrays: "+strings.Join(ignored, ", "))
 	}
-	k := "K from the flag"
+	k := fmt.Sprintf("K = %d given", opts.Categories)
 	if opts.Categories == 0 {
 		k = fmt.Sprintf("K = largest code %d + 1", maxCode)
 		if maxCode == 0 {
@@ -367,7 +373,7 @@ func joinCut(cut []*Split) string {
 // gradients for oneHotChains chains would take more than half of memory
 // (the machine's if memory is 0).
 func checkMemory(s Shape, memory int64) error {
-	need := int64(oneHotChains) * 2 * 4 * int64(s.Sites()) * int64(s.Categories)
+	need := oneHotBytes(s.Sites(), int64(s.Categories))
 	what := "this machine's"
 	if memory == 0 {
 		memory = physicalMemory()
@@ -379,6 +385,12 @@ func checkMemory(s Shape, memory int64) error {
 			s.Categories, s.Sites(), oneHotChains, bytesString(need), what, bytesString(memory))
 	}
 	return nil
+}
+
+// oneHotBytes is the memory of the one-hot states and gradients (float32)
+// of oneHotChains chains.
+func oneHotBytes(sites int, categories int64) int64 {
+	return oneHotChains * 2 * 4 * int64(sites) * categories
 }
 
 // physicalMemory returns the machine's memory in bytes from /proc/meminfo,
@@ -400,6 +412,8 @@ func physicalMemory() int64 {
 
 func bytesString(n int64) string {
 	switch {
+	case n >= 1<<40:
+		return fmt.Sprintf("%.1f TiB", float64(n)/(1<<40))
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<20:

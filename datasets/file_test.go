@@ -200,7 +200,8 @@ func TestOpenFileErrors(t *testing.T) {
 		{"fraction", "x.npy", f8(1, 2, 0.5), FileOptions{}, "value 0.5, not a whole number is not an integer code at x[2, 0]"},
 		{"negative", "x.npy", npyBytes("<i2", false, []int{2, 2}, le([]int16{0, 1, -1, 0})), FileOptions{}, "negative code -1 at x[1, 0]"},
 		{"out of range", "x.npy", good, FileOptions{Categories: 3}, "code 3 is out of range for 3 categories (codes 0..2) at x[1, 0]"},
-		{"too many categories", "x.npy", npyBytes("<u4", false, []int{1, 2}, le([]uint32{5, 70000})), FileOptions{}, "code 70000 would make 70,001 categories"},
+		{"too many categories", "x.npy", npyBytes("<u4", false, []int{1, 2}, le([]uint32{5, 70000})), FileOptions{}, "code 70000 would make 70,001 categories, whose one-hot states and gradients of 100 chains over 2 sites would need 106.8 MiB; at most 65,536 categories are supported at x[0, 1]"},
+		{"huge code", "x.npy", npyBytes("<i8", false, []int{1, 1}, le([]int64{math.MaxInt64})), FileOptions{}, "would make 9,223,372,036,854,775,807 categories"},
 		{"memory", "x.npy", good, FileOptions{Categories: 50, Memory: 100000}, "50 categories over 3 sites: one-hot states and gradients of 100 chains would need 117.2 KiB"},
 		{"ragged", "x.npy", npyBytes("|O", false, []int{3}, nil), FileOptions{}, "shape (3): want N × D"},
 		{"object", "x.npy", npyBytes("|O", false, []int{3, 2}, nil), FileOptions{}, `dtype "|O": Python objects (a ragged array?)`},
@@ -261,7 +262,7 @@ func FuzzNPYCodes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		codes, maxCode, err := readCodes(r, h, "x", 300, func(int64) string { return "too large" })
+		codes, maxCode, err := readCodes(r, h, "x", 300, func(int64, int) string { return "too large" })
 		if err != nil {
 			return
 		}
@@ -286,7 +287,7 @@ func FuzzOpenFileNPZ(f *testing.F) {
 	f.Add(npzStored([]string{"arr_0"}, npyBytes("<f8", true, []int{12, 1}, le(make([]float64, 12)))))
 	f.Add(npzStored([]string{"train", "valid"}, good, npyBytes(">u2", false, []int{2, 3}, make([]byte, 12))))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		arrays, _, err := readCodeArchive(bytes.NewReader(b), int64(len(b)), maxCategories, func(int64) string { return "too large" })
+		arrays, _, err := readCodeArchive(bytes.NewReader(b), int64(len(b)), maxCategories, func(int64, int) string { return "too large" })
 		if err != nil {
 			return
 		}
@@ -302,6 +303,51 @@ func FuzzOpenFileNPZ(f *testing.F) {
 				if int(c) >= sp.Shape.Categories {
 					t.Fatalf("code %d of %d categories", c, sp.Shape.Categories)
 				}
+			}
+		}
+	})
+}
+
+// FuzzCodeSplits mutates the three arrays of an .npz separately and zips
+// them itself (stored, with correct CRCs), so that mutations reach the
+// checks across splits (shapes, K, cuts) rather than die in the zip layer.
+func FuzzCodeSplits(f *testing.F) {
+	good := npyBytes("|u1", false, []int{10, 3}, u1Codes(10, 3, 4))
+	f.Add(good, good, good)
+	f.Add(npyBytes("<i2", false, []int{6, 2, 2}, le(make([]int16, 24))), []byte{}, npyBytes("<i2", false, []int{2, 2, 2}, le(make([]int16, 8))))
+	f.Add(npyBytes("<f8", true, []int{4, 1}, le([]float64{0, 1, 2, 3})), npyBytes("|b1", false, []int{1, 1}, []byte{1}), []byte{})
+	f.Fuzz(func(t *testing.T, train, valid, test []byte) {
+		var names []string
+		var arrays [][]byte
+		for i, a := range [][]byte{train, valid, test} {
+			if len(a) > 0 {
+				names, arrays = append(names, splitNames[i]), append(arrays, a)
+			}
+		}
+		b := zipArrays(zip.Store, names, arrays)
+		got, ignored, err := readCodeArchive(bytes.NewReader(b), int64(len(b)), maxCategories, func(int64, int) string { return "too large" })
+		if err != nil {
+			return
+		}
+		set, err := buildSet("x.npz", got, ignored, FileOptions{Memory: 1 << 30})
+		if err != nil {
+			return
+		}
+		k := set.Train.Layout().Categories
+		for _, sp := range set.Splits() {
+			if sp.N < 1 || sp.Layout() != set.Train.Layout() {
+				t.Fatalf("%s: N %d, shape %+v", sp.Name, sp.N, sp.Layout())
+			}
+			x := make([]float32, sp.Layout().ModelWidth())
+			sp.Batch(x, []int{sp.N - 1}, nil)
+			ones := 0
+			for _, v := range x {
+				if v == 1 {
+					ones++
+				}
+			}
+			if k > 2 && ones != sp.Layout().Sites() {
+				t.Fatalf("%s: one-hot example has %d ones for %d sites", sp.Name, ones, sp.Layout().Sites())
 			}
 		}
 	})

@@ -204,7 +204,7 @@ func unravel(p int, shape []int, fortran bool) []int {
 // overLimit formats the error for a code ≥ limit. It returns the largest
 // code. Memory grows with the data actually read, not with what the header
 // claims.
-func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func(code int64) string) (codes []uint16, maxCode int, err error) {
+func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func(code int64, sites int) string) (codes []uint16, maxCode int, err error) {
 	size, dec, err := codeDtype(h.dtype)
 	if err != nil {
 		return nil, 0, err
@@ -226,7 +226,7 @@ func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func
 			case v < 0:
 				msg = fmt.Sprintf("negative code %d", v)
 			case v >= int64(limit):
-				msg = overLimit(v)
+				msg = overLimit(v, n/max(h.shape[0], 1))
 			}
 			if msg != "" {
 				return nil, 0, &codeError{array, unravel(len(codes), h.shape, h.fortran), msg}

@@ -137,6 +137,11 @@ func FuzzOmniglotNPZ(f *testing.F) {
 	f.Add(npzBytes(map[string][]byte{"images.npy": npyBytes("|b1", false, []int{0, 20, 105, 105}, nil), "labels.npy": npyBytes("<i8", false, []int{0, 20}, nil)}))
 	f.Add(npzBytes(map[string][]byte{"images.npy": []byte("\x93NUMPY\x01\x00\x04\x00{}}\n"), "labels.npy": labels}))
 	f.Add(npzBytes(map[string][]byte{"images.npy": images, "labels.npy": rawNPY("{'descr': '<i8', 'fortran_order': False, 'shape': (}\n")}))
+	// Stored (uncompressed) archives, as np.savez writes them, let mutations
+	// reach the .npy headers and data rather than a deflate stream.
+	empty := [][]byte{npyBytes("|b1", false, []int{0, 20, 105, 105}, nil), npyBytes("<i8", false, []int{0, 20}, nil)}
+	f.Add(zipArrays(zip.Store, []string{"images", "labels"}, empty))
+	f.Add(zipArrays(zip.Store, []string{"labels", "images"}, [][]byte{npyBytes("<i8", false, []int{1, 20}, labels), npyBytes("|b1", false, []int{1, 20, 105, 105}, images[len(images)-100:])}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		imgs, chars, err := parseOmniglotNPZ(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
