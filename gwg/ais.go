@@ -15,8 +15,15 @@ type AISOptions struct {
 	// Temperatures is T, the number of points of the schedule, β₀ = 0 to
 	// β_{T−1} = 1; a run makes T − 1 transitions per chain. At least 2.
 	Temperatures int
-	// Chains is N, the number of chains annealed together in one batch.
+	// Chains is N, the number of chains of one repeat.
 	Chains int
+	// Block is the number of chains annealed together in one batch
+	// (default min(Chains, DefaultAISBlock)). Each repeat's chains are cut
+	// into ⌈Chains/Block⌉ near-equal blocks, and every block of the run
+	// draws its base samples and transitions from its own random stream, so
+	// blocks can run anywhere: AISShard runs some of them, MergeAIS puts
+	// them together into the same result as AIS.
+	Block int
 	// Repeats is the number of independent runs of N chains (default 1).
 	// With 2 or more the standard error comes from their spread.
 	Repeats int
@@ -40,6 +47,7 @@ type AISOptions struct {
 const (
 	DefaultAISSampler   = "gwg"
 	DefaultAISBootstrap = 200
+	DefaultAISBlock     = 100
 )
 
 func (o AISOptions) withDefaults() (AISOptions, error) {
@@ -55,6 +63,13 @@ func (o AISOptions) withDefaults() (AISOptions, error) {
 	if o.Repeats == 0 {
 		o.Repeats = 1
 	}
+	if o.Block < 0 {
+		return o, fmt.Errorf("gwg: AIS block of %d chains", o.Block)
+	}
+	if o.Block == 0 {
+		o.Block = DefaultAISBlock
+	}
+	o.Block = min(o.Block, o.Chains)
 	if o.Schedule == "" {
 		o.Schedule = ScheduleLinear
 	}
@@ -140,41 +155,16 @@ func MeanLogProb(m ebm.Model, x []float32, batch int) (float64, error) {
 // along the Tempered path (Neal 2001): each chain starts from an exact draw
 // of the base, and for k = 1 … T−1 adds f_βk(x) − f_βk−1(x) to its log-weight
 // before one transition of the sampler targeting f_βk.
+//
+// The chains run in blocks (see AISOptions.Block) whose random streams are
+// seeded from one draw of rng; the bootstrap then draws from rng. The result
+// is the same, bit for bit, as AISShard's parts merged by MergeAIS.
 func AIS(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*AISResult, error) {
-	opts, err := opts.withDefaults()
+	part, err := AISShard(model, base, opts, rng, 0, 1)
 	if err != nil {
 		return nil, err
 	}
-	betas, err := Betas(opts.Schedule, opts.Temperatures)
-	if err != nil {
-		return nil, err
-	}
-	a, err := newAnnealer(model, base, opts, rng)
-	if err != nil {
-		return nil, err
-	}
-	res := &AISResult{Options: opts, RepeatLogZ: make([]float64, opts.Repeats)}
-	res.LogW = make([]float64, 0, opts.Repeats*opts.Chains)
-	total := opts.Repeats * (opts.Temperatures - 1)
-	start := make([]float32, opts.Chains*model.Domain().Width())
-	for r := range opts.Repeats {
-		if err := base.Sample(start, rng); err != nil {
-			return nil, fmt.Errorf("gwg: AIS: sampling the base: %w", err)
-		}
-		progress := progressFrom(opts.Progress, r*(opts.Temperatures-1), total)
-		if err := a.run(betas, start, false, true, progress); err != nil {
-			return nil, fmt.Errorf("gwg: AIS repeat %d: %w", r, err)
-		}
-		res.RepeatLogZ[r] = logMeanExp(a.logw)
-		res.LogW = append(res.LogW, a.logw...)
-	}
-	res.Samples = append([]float32(nil), a.st.X...)
-	res.Evals = a.evals + a.st.Stats.Evals
-	res.GradEvals = a.st.Stats.GradEvals
-	if err := res.summarize(rng); err != nil {
-		return nil, fmt.Errorf("gwg: AIS: %w", err)
-	}
-	return res, nil
+	return mergeAIS([]*AISPart{part}, rng)
 }
 
 // summarize fills the estimate, its errors and the ESS from LogW and

@@ -166,12 +166,15 @@ func TestAISAccurateLongSchedule(t *testing.T) {
 		for _, sched := range Schedules() {
 			t.Run(tc.name+"/"+sched, func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(7, 8))
-				res, err := AIS(tc.model, tc.base, AISOptions{Temperatures: 1000, Chains: 50, Repeats: 4, Schedule: sched}, rng)
+				res, err := AIS(tc.model, tc.base, AISOptions{Temperatures: 1000, Chains: 100, Repeats: 4, Schedule: sched}, rng)
 				if err != nil {
 					t.Fatal(err)
 				}
 				t.Logf("log Ẑ %.4f ± %.4f (%s; exact %.4f), ESS %.1f of %d", res.LogZ, res.StdErr, res.StdErrMethod, tc.logZ, res.ESS, len(res.LogW))
-				if d := math.Abs(res.LogZ - tc.logZ); d > 0.1 || !within(res.LogZ, res.StdErr, tc.logZ, 4) && d > 0.02 {
+				// The spread of 4 repeats alone can understate the error
+				// several-fold; the bootstrap over all chains steadies it.
+				se := max(res.StdErr, res.BootstrapStdErr)
+				if d := math.Abs(res.LogZ - tc.logZ); d > 0.1 || !within(res.LogZ, se, tc.logZ, 4) && d > 0.02 {
 					t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", res.LogZ, res.StdErr, tc.logZ)
 				}
 				if res.ESS < 0.5*float64(len(res.LogW)) {
