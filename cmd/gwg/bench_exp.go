@@ -20,11 +20,15 @@ var experiments = map[string]func(args []string, stdout, stderr io.Writer) error
 	"learn-ising": benchLearnIsing,
 	"learn-potts": benchLearnPotts,
 	"contacts":    benchContacts,
+	"fhmm":        benchFHMM,
+	"potts":       benchPotts,
 }
 
 const experimentsHelp = `  learn-ising  learn an Ising model's full coupling matrix by PCD: log10 RMSE(J − J*) per sampler and K
   learn-potts  the same for a lattice Potts model
   contacts     contact prediction on a synthetic protein-like Potts model: PCD (gwg, gibbs) vs pseudo-likelihood
+  fhmm         factorial HMM posterior: error of the posterior marginals, Hamming error, ESS
+  potts        ESS and frequency error on lattice Potts models, like ising
 `
 
 // learnFlags are the PCD settings learn-ising, learn-potts and contacts share.
@@ -313,4 +317,92 @@ func experimentNames() string {
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")
+}
+
+func benchFHMM(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench fhmm", "[flags]", stderr)
+	var bf benchFlags
+	bf.register(fs)
+	every := fs.Int("every", 10, "steps between evaluations")
+	refSweeps := fs.Int("ref-sweeps", 200, "sweeps of each of the two sequential-Gibbs reference runs")
+	hmmChains := fs.Int("hmm-chains", 10, "binary chains K of the factorial HMM")
+	hmmSteps := fs.Int("hmm-steps", 100, "time steps N of the factorial HMM")
+	if err := parseBench(fs, args, stderr, "fhmm",
+		"The reference's fhmm_sample.py protocol: one synthetic factorial HMM (W ~ N(0, 1), noise 0.5, initial\n"+
+			"mean 0.1, keep probability 0.95), chains from the prior; error of the posterior marginals against two\n"+
+			"long sequential-Gibbs runs, Hamming error to the true hidden states, ESS.\n"+
+			"-quick means -steps 500 -ref-sweeps 40 unless those are given."); err != nil {
+		return err
+	}
+	if bf.quick {
+		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "ref-sweeps": func() { *refSweeps = 40 }})
+	}
+	if bf.chains < 1 || bf.steps < 2 || *every < 1 || *refSweeps < 2 || *hmmChains < 1 || *hmmSteps < 1 {
+		return usageError("-chains, -every, -hmm-chains and -hmm-steps must be positive, -steps and -ref-sweeps at least 2")
+	}
+	if err := os.MkdirAll(bf.out, 0o755); err != nil {
+		return err
+	}
+	model := bench.FHMMConfig{}.Defaults().Model
+	model.Chains, model.Steps = *hmmChains, *hmmSteps
+	start := time.Now()
+	res, err := bench.RunFHMM(bench.FHMMConfig{Model: model, Samplers: bf.samplerList(), Chains: bf.chains, Steps: bf.steps,
+		Every: *every, RefSweeps: *refSweeps, Seed: bf.seed, Progress: benchProgress(stderr, "factorial HMM")})
+	if err != nil {
+		return err
+	}
+	if err := res.WriteFiles(bf.out, "fhmm"); err != nil {
+		return err
+	}
+	return writeTable(stdout, filepath.Join(bf.out, "fhmm-table.txt"), func(w io.Writer) error {
+		fmt.Fprintf(w, "factorial HMM %d×%d: %d chains, %d steps; reference 2 × %d sweeps of sequential Gibbs; run %.0f s\n",
+			model.Chains, model.Steps, res.Config.Chains, res.Config.Steps, res.Config.RefSweeps, time.Since(start).Seconds())
+		return res.WriteTable(w)
+	})
+}
+
+func benchPotts(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench potts", "[flags]", stderr)
+	var bf benchFlags
+	bf.register(fs)
+	sizes := fs.String("sizes", "10,20,40", "comma-separated lattice sides L (D = L²)")
+	sigmas := fs.String("sigmas", "0.1,0.25", "comma-separated coupling strengths σ")
+	states := fs.Int("states", 3, "categories K")
+	block := fs.Int("block", 10, "steps per sampler per round-robin turn")
+	if err := parseBench(fs, args, stderr, "potts",
+		"Zero-field periodic lattice Potts; the exact category frequencies are 1/K by symmetry.\n"+
+			"-quick means -steps 500 -sizes 10,20 unless those are given."); err != nil {
+		return err
+	}
+	if bf.quick {
+		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "sizes": func() { *sizes = "10,20" }})
+	}
+	ls, err := parseList(*sizes, strconv.Atoi)
+	if err != nil {
+		return usageError("-sizes: %v", err)
+	}
+	ss, err := parseList(*sigmas, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+	if err != nil {
+		return usageError("-sigmas: %v", err)
+	}
+	if bf.chains < 1 || bf.steps < 1 || *block < 1 || *states < 2 {
+		return usageError("-chains, -steps and -block must be positive, -states at least 2")
+	}
+	if err := os.MkdirAll(bf.out, 0o755); err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := bench.RunPotts(bench.PottsConfig{Sizes: ls, States: *states, Sigmas: ss, Samplers: bf.samplerList(),
+		Chains: bf.chains, Steps: bf.steps, Block: *block, Seed: bf.seed, Progress: benchProgress(stderr, "lattice Potts")})
+	if err != nil {
+		return err
+	}
+	if err := res.WriteFiles(bf.out, "potts"); err != nil {
+		return err
+	}
+	return writeTable(stdout, filepath.Join(bf.out, "potts-table.txt"), func(w io.Writer) error {
+		fmt.Fprintf(w, "lattice Potts, K = %d, zero field: %d chains, %d steps, ESS of chain 0 after %.0f%% burn-in; run %.0f s\n",
+			res.Config.States, res.Config.Chains, res.Config.Steps, 100*res.Config.BurnIn, time.Since(start).Seconds())
+		return res.WriteTable(w)
+	})
 }
