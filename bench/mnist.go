@@ -10,6 +10,7 @@ import (
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/chains"
 	"github.com/gwg-go/gwg/train"
 )
 
@@ -29,8 +30,9 @@ type MNISTRBMConfig struct {
 // MNISTRBM describes the RBM the benchmark ran on.
 type MNISTRBM struct {
 	Model    *ebm.RBM
-	InitMean []float32 // pixel means clamped to [0.01, 0.99]: the chains' initial distribution
-	Loaded   bool      // read from the checkpoint rather than trained
+	InitMean []float32      // pixel means clamped to [0.01, 0.99]: the chains' initial distribution
+	Shape    datasets.Shape // of the images the RBM models
+	Loaded   bool           // read from the checkpoint rather than trained
 	Epochs   []train.CDEpoch
 	TrainSec float64
 	// TestRecon is the reconstruction error on the static MNIST test split
@@ -56,7 +58,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 			if !ok || len(c.BaseMean) != rbm.D {
 				return nil, fmt.Errorf("bench: %s: want an RBM with the mean of its initial chains, have a %s model", cfg.Path, c.Model.Kind)
 			}
-			return &MNISTRBM{Model: rbm, InitMean: c.BaseMean, Loaded: true}, nil
+			return &MNISTRBM{Model: rbm, InitMean: c.BaseMean, Shape: chains.Shape(c, rbm.Domain()), Loaded: true}, nil
 		case !errors.Is(err, fs.ErrNotExist):
 			return nil, err
 		}
@@ -79,7 +81,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &MNISTRBM{Model: m, InitMean: mean}
+	r := &MNISTRBM{Model: m, InitMean: mean, Shape: set.Train.Layout()}
 	if r.TestRecon0, err = train.ReconstructionError(m, set.Test.Images, rng); err != nil {
 		return nil, err
 	}

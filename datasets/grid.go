@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 
 	"github.com/gwg-go/gwg/internal/atomicfile"
 )
@@ -81,4 +82,28 @@ func WriteCodesGridPNG(path string, codes []uint16, k, n, rows, cols int) error 
 		ink[i] = 1 - float32(c)/float32(k-1)
 	}
 	return WriteGridPNG(path, ink, n, rows, cols)
+}
+
+// WriteExamplesPNG writes n examples of shape sh, as a model reads them
+// (sh.ModelWidth() values each, see Split.Batch), as one PNG grid of
+// sh.Height × sh.Width pictures: binary examples as WriteGridPNG draws
+// images, one-hot ones as WriteCodesGridPNG draws their codes. A block that
+// is not one-hot is an error.
+func WriteExamplesPNG(path string, x []float32, n int, sh Shape) error {
+	if sh.Binary() {
+		return WriteGridPNG(path, x, n, sh.Height, sh.Width)
+	}
+	d, k := sh.Sites(), sh.Categories
+	if n < 1 || k < 2 || len(x) < n*d*k {
+		return fmt.Errorf("datasets: grid of %d examples of %d sites × %d categories from %d values", n, d, k, len(x))
+	}
+	codes := make([]uint16, n*d)
+	for i := range codes {
+		c := slices.Index(x[i*k:(i+1)*k], 1)
+		if c < 0 {
+			return fmt.Errorf("datasets: grid: example %d site %d is not one-hot", i/d, i%d)
+		}
+		codes[i] = uint16(c)
+	}
+	return WriteCodesGridPNG(path, codes, k, n, sh.Height, sh.Width)
 }

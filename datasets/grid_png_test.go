@@ -54,3 +54,28 @@ func TestWriteCodesGridPNG(t *testing.T) {
 		t.Error("too few codes: no error")
 	}
 }
+
+// TestWriteExamplesPNG draws one-hot examples of a 1×3 categorical shape as
+// gray levels: category 0 black, K−1 white.
+func TestWriteExamplesPNG(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grid.png")
+	sh := datasets.Shape{Height: 1, Width: 3, Categories: 3}
+	x := make([]float32, 3*3)
+	datasets.OneHot(x, []uint16{0, 1, 2}, 3)
+	if err := datasets.WriteExamplesPNG(path, x, 1, sh); err != nil {
+		t.Fatal(err)
+	}
+	img := datasetstest.ReadPNG(t, path)
+	if b := img.Bounds(); b.Dx() != 5 || b.Dy() != 3 {
+		t.Fatalf("grid is %v, want 5×3", b)
+	}
+	for c, want := range []uint32{0, 128, 255} {
+		if r, _, _, _ := img.At(1+c, 1).RGBA(); r>>8 != want {
+			t.Errorf("site %d drawn %d, want %d", c, r>>8, want)
+		}
+	}
+	x[4] = 0 // site 1 has no category
+	if err := datasets.WriteExamplesPNG(path, x, 1, sh); err == nil {
+		t.Error("a block that is not one-hot was drawn")
+	}
+}

@@ -51,9 +51,9 @@ type Config struct {
 
 // Buffer initialisations.
 const (
-	InitBase    = "base"    // Bernoulli(μ) with μ the data mean, as the paper
+	InitBase    = "base"    // the base distribution of the data mean (Bernoulli(μ) for binary data), as the paper
 	InitData    = "data"    // random training images
-	InitUniform = "uniform" // Bernoulli(1/2)
+	InitUniform = "uniform" // every value of every site equally likely
 )
 
 // Paper returns the settings of Grathwohl et al. (2021) for their deep EBMs

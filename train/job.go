@@ -130,7 +130,8 @@ func (j *Job) EMASamples(path string, n, steps int) error {
 		return err
 	}
 	n = min(n, j.Trainer.Buffer().Len())
-	start := j.Trainer.Buffer().Data()[:n*m.Domain().Width()]
+	start := make([]float32, n*m.Domain().Width())
+	j.Trainer.Buffer().Rows(start, n)
 	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(j.Trainer.Iter())))
 	x, _, err := chains.Run(m, cfg.Sampler, start, steps, rng)
 	if err != nil {

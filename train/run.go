@@ -292,10 +292,7 @@ func (t *Trainer) writeSamples(dir, name string) error {
 
 // writeGrid draws n chains of data of shape sh as a PNG grid.
 func writeGrid(path string, x []float32, n int, sh datasets.Shape) error {
-	if !sh.Binary() {
-		return fmt.Errorf("train: sample grid: no picture of %d-category data yet", sh.Categories)
-	}
-	if err := datasets.WriteGridPNG(path, x, n, sh.Height, sh.Width); err != nil {
+	if err := datasets.WriteExamplesPNG(path, x, n, sh); err != nil {
 		return fmt.Errorf("train: sample grid: %w", err)
 	}
 	return nil

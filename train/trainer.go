@@ -72,7 +72,7 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	if data.N < cfg.Batch {
 		return nil, fmt.Errorf("train: %d training images, fewer than the batch %d", data.N, cfg.Batch)
 	}
-	init, err := initializer(cfg.BufferInit, data, mean, w)
+	init, err := initializer(cfg.BufferInit, data, mean, model.Domain())
 	if err != nil {
 		return nil, err
 	}
@@ -101,26 +101,24 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	return t, nil
 }
 
-// initializer returns the buffer initialisation named by kind.
-func initializer(kind string, data *datasets.Split, mean []float32, width int) (Initializer, error) {
+// initializer returns the buffer initialisation named by kind, for chains
+// of dom: draws from the base distribution of mean (Bernoulli for binary
+// data, categorical for one-hot data) or of the uniform one, or random
+// training examples.
+func initializer(kind string, data *datasets.Split, mean []float32, dom ebm.Domain) (Initializer, error) {
 	switch kind {
 	case InitBase, InitUniform:
 		m := mean
 		if kind == InitUniform {
-			m = make([]float32, width)
-			for i := range m {
-				m[i] = 0.5
-			}
+			m = nil
 		}
-		if len(m) != width {
-			return nil, fmt.Errorf("train: base mean has %d values, model width %d", len(m), width)
-		}
-		b, err := ebm.NewBernoulli(m)
+		b, err := gwg.NewBase(dom, m)
 		if err != nil {
 			return nil, fmt.Errorf("train: base distribution: %w", err)
 		}
 		return b.Sample, nil
 	case InitData:
+		width := dom.Width()
 		idx := make([]int, 1)
 		return func(rows []float32, rng *rand.Rand) error {
 			for k := 0; k < len(rows)/width; k++ {

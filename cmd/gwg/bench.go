@@ -135,6 +135,7 @@ func benchRBM(args []string, stdout, stderr io.Writer) error {
 		}
 		var (
 			m     *ebm.RBM
+			shape datasets.Shape // of the images, for a picture of the ground truth
 			init  *ebm.Bernoulli
 			title string
 			err   error
@@ -157,7 +158,7 @@ func benchRBM(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 			reportMNISTRBM(stdout, r, *rbmPath)
-			m = r.Model
+			m, shape = r.Model, r.Shape
 			init, err = ebm.NewBernoulli(r.InitMean)
 			if err != nil {
 				return err
@@ -179,9 +180,9 @@ func benchRBM(args []string, stdout, stderr io.Writer) error {
 		if err := res.WriteFiles(bf.out, prefix, title); err != nil {
 			return err
 		}
-		if name == "mnist" {
+		if shape != (datasets.Shape{}) {
 			n := min(100, len(res.Truth)/m.D)
-			if err := datasets.WriteGridPNG(filepath.Join(bf.out, prefix+"-truth.png"), res.Truth, n, datasets.Side, datasets.Side); err != nil {
+			if err := datasets.WriteExamplesPNG(filepath.Join(bf.out, prefix+"-truth.png"), res.Truth, n, shape); err != nil {
 				return err
 			}
 		}

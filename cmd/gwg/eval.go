@@ -202,7 +202,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	rep.RepeatLogZ, rep.ESS, rep.Weights = res.RepeatLogZ, res.ESS, len(res.LogW)
 	rep.Evals, rep.GradEvals = res.Evals, res.GradEvals
 	for i, sp := range data {
-		meanF, err := gwg.MeanLogProb(model, sp.Images, 500)
+		meanF, err := gwg.MeanLogProb(model, evalExamples(sp), 500)
 		if err != nil {
 			return fmt.Errorf("%s split: %w", sp.Name, err)
 		}
@@ -225,7 +225,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		rep.GradEvals += r.GradEvals
 	}
 	if s.Reverse > 0 {
-		x, err := chains.Start(c, s.Reverse, chains.FromBuffer, rng)
+		x, err := chains.Start(c, model.Domain(), s.Reverse, chains.FromBuffer, rng)
 		if err != nil {
 			return err
 		}
@@ -342,8 +342,8 @@ func evalModelName(c *ckpt.Checkpoint) string {
 	return c.Model.Kind
 }
 
-// loadEvalSplits opens the data set and returns the named splits, binary and of
-// the model's width, recording them in rep.
+// loadEvalSplits opens the data set and returns the named splits, static
+// and of the model's width, recording them in rep.
 func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, names []string, rep *evalReport) ([]*datasets.Split, error) {
 	if len(names) == 0 {
 		return nil, nil
@@ -358,8 +358,8 @@ func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, na
 	if err != nil {
 		return nil, err
 	}
-	if datasets.Dim != dom.Width() {
-		return nil, fmt.Errorf("the model has %d values per state, %s images %d", dom.Width(), name, datasets.Dim)
+	if w := set.Train.Layout().ModelWidth(); w != dom.Width() {
+		return nil, fmt.Errorf("the model has %d values per state, %s examples %d", dom.Width(), name, w)
 	}
 	rep.Dataset = name
 	var out []*datasets.Split
@@ -377,12 +377,28 @@ func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, na
 	return out, nil
 }
 
-// evalSubset returns n distinct random images of sp (all of them if it has
-// fewer).
+// evalSubset returns n distinct random examples of sp (all of them if it
+// has fewer) as the model reads them.
 func evalSubset(sp *datasets.Split, n int, rng *rand.Rand) []float32 {
 	n = min(n, sp.N)
 	idx := rng.Perm(sp.N)[:n]
-	x := make([]float32, n*datasets.Dim)
+	x := make([]float32, n*sp.Layout().ModelWidth())
+	sp.Batch(x, idx, nil)
+	return x
+}
+
+// evalExamples returns every example of sp, a static split, as the model
+// reads them: the images themselves for binary data, one-hot codes for
+// categorical data.
+func evalExamples(sp *datasets.Split) []float32 {
+	if sp.Codes == nil {
+		return sp.Images
+	}
+	idx := make([]int, sp.N)
+	for i := range idx {
+		idx[i] = i
+	}
+	x := make([]float32, sp.N*sp.Layout().ModelWidth())
 	sp.Batch(x, idx, nil)
 	return x
 }

@@ -65,7 +65,12 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	rng := rand.New(rand.NewPCG(*seed, 0))
-	x0, err := chains.Start(c, *nChains, start, rng)
+	dom := model.Domain()
+	shape := chains.Shape(c, dom)
+	if shape.ModelWidth() != dom.Width() {
+		return fmt.Errorf("%s: the data shape %d×%d (%d categories) does not fit a model of %d values per chain", file, shape.Height, shape.Width, shape.Categories, dom.Width())
+	}
+	x0, err := chains.Start(c, dom, *nChains, start, rng)
 	if err != nil {
 		return err
 	}
@@ -74,17 +79,13 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	width := model.Domain().Width()
-	if width != datasets.Dim {
-		return fmt.Errorf("%s: a model of %d values per chain is not a 28×28 image", file, width)
-	}
-	if err := datasets.WriteGridPNG(*out, x, *nChains, datasets.Side, datasets.Side); err != nil {
+	if err := datasets.WriteExamplesPNG(*out, x, *nChains, shape); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%d chains from the %s, %d %s steps in %.1fs (acceptance %.3f, %.2f sites changed per step): %s\n",
 		*nChains, start, *steps, *sampler, time.Since(t0).Seconds(), stats.AcceptRate(), stats.MeanHops(), *out)
 	if *raw != "" {
-		if err := writeRaw(*raw, x, *nChains, width); err != nil {
+		if err := writeRaw(*raw, x, *nChains, dom.Width()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "raw states: %s\n", *raw)

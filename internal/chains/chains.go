@@ -4,9 +4,11 @@ package chains
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
 )
@@ -17,16 +19,20 @@ const (
 	FromBase   = "base"   // fresh draws from the base distribution
 )
 
-// Start returns n initial chains for sampling the model of c: rows of its
-// replay buffer (from FromBuffer), or draws from the Bernoulli of its base
-// mean (FromBase).
-func Start(c *ckpt.Checkpoint, n int, from string, rng *rand.Rand) ([]float32, error) {
+// Start returns n initial chains of dom, the domain of c's model, for
+// sampling it: rows of c's replay buffer (from FromBuffer), or draws from
+// the base distribution of c's base mean (FromBase; Bernoulli for binary
+// domains, categorical for one-hot ones).
+func Start(c *ckpt.Checkpoint, dom ebm.Domain, n int, from string, rng *rand.Rand) ([]float32, error) {
 	switch from {
 	case FromBuffer:
 		if c.Train == nil {
 			return nil, fmt.Errorf("the checkpoint has no replay buffer to start from")
 		}
 		b := c.Train.Buffer
+		if b.Width != dom.Width() {
+			return nil, fmt.Errorf("the replay buffer holds chains of %d values, the model %d", b.Width, dom.Width())
+		}
 		if n > b.Rows {
 			return nil, fmt.Errorf("%d chains asked for, the replay buffer holds %d", n, b.Rows)
 		}
@@ -36,11 +42,11 @@ func Start(c *ckpt.Checkpoint, n int, from string, rng *rand.Rand) ([]float32, e
 		}
 		return all[:n*b.Width], nil
 	case FromBase:
-		base, err := ebm.NewBernoulli(c.BaseMean)
+		base, err := gwg.NewBase(dom, c.BaseMean)
 		if err != nil {
 			return nil, fmt.Errorf("base distribution of the checkpoint: %w", err)
 		}
-		x := make([]float32, n*len(c.BaseMean))
+		x := make([]float32, n*dom.Width())
 		if err := base.Sample(x, rng); err != nil {
 			return nil, err
 		}
@@ -66,4 +72,19 @@ func Run(model ebm.Model, sampler string, start []float32, steps int, rng *rand.
 		}
 	}
 	return append([]float32(nil), s.State()...), s.Stats(), nil
+}
+
+// Shape returns the shape of the data of c's model, whose domain is dom:
+// the shape c stores, or for a checkpoint written before shapes were
+// stored, a square binary image if the sites make one (the built-in image
+// sets) and else one row.
+func Shape(c *ckpt.Checkpoint, dom ebm.Domain) datasets.Shape {
+	if s := c.Shape; s != (ckpt.Shape{}) {
+		return datasets.Shape{Height: s.Height, Width: s.Width, Categories: s.Categories}
+	}
+	side := int(math.Sqrt(float64(dom.Sites)))
+	if side*side == dom.Sites {
+		return datasets.Shape{Height: side, Width: side, Categories: dom.Categories}
+	}
+	return datasets.Shape{Height: 1, Width: dom.Sites, Categories: dom.Categories}
 }
