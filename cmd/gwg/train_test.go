@@ -142,3 +142,32 @@ func metricsWithoutTime(t *testing.T, dir string) string {
 	}
 	return strings.Join(rows, "\n")
 }
+
+// TestTrainRefusesAModelThatCannotFit: the memory a net needs is estimated
+// before it is built, and a net that cannot fit is refused with the numbers.
+func TestTrainRefusesAModelThatCannotFit(t *testing.T) {
+	old := availableMemory
+	defer func() { availableMemory = old }()
+	availableMemory = func() (int64, bool) { return 4 << 30, true }
+	dir := t.TempDir()
+	checkRuns(t, []runCase{
+		{[]string{"train", "--model", "mlp-64x100000", "--out", filepath.Join(dir, "huge")}, 1, "4.0 GiB are available"},
+	})
+	var out, errb bytes.Buffer
+	run([]string{"train", "--model", "mlp-64x100000", "--out", filepath.Join(dir, "huge")}, &out, &errb)
+	if !strings.Contains(errb.String(), "416,046,145 parameters") || !strings.Contains(errb.String(), "needs at least") {
+		t.Errorf("refusal %q does not give the parameters and the memory needed", errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "huge")); !os.IsNotExist(err) {
+		t.Errorf("the refused run left a folder: %v", err)
+	}
+}
+
+func TestSystemAvailableMemory(t *testing.T) {
+	if _, err := os.Stat("/proc/meminfo"); err != nil {
+		t.Skip("no /proc/meminfo")
+	}
+	if n, ok := systemAvailableMemory(); !ok || n <= 0 {
+		t.Errorf("systemAvailableMemory = %d, %v", n, ok)
+	}
+}
