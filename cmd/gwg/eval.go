@@ -46,6 +46,7 @@ type evalSettings struct {
 	Chains       int    `json:"chains"`
 	Repeats      int    `json:"repeats"`
 	Sampler      string `json:"sampler"`
+	Block        int    `json:"block"`
 	Seed         uint64 `json:"seed"`
 	RAISE        int    `json:"raise_examples"`
 	Reverse      int    `json:"reverse_buffer_chains"`
@@ -120,7 +121,10 @@ type evalReport struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("eval", "--checkpoint FILE|RUN-FOLDER [flags]", stderr)
+	if len(args) > 0 && args[0] == "merge" {
+		return runEvalMerge(args[1:], stdout, stderr)
+	}
+	fs := newFlagSet("eval", "--checkpoint FILE|RUN-FOLDER [flags]  (or: eval merge SHARD...)", stderr)
 	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its best checkpoint, else its latest)")
 	dataset := fs.String("dataset", "", "data set for the log-likelihoods (default: the checkpoint's)")
 	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache; dynamic_mnist needs none)")
@@ -131,14 +135,24 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.Chains, "chains", 100, "AIS chains per repeat (the paper uses 500)")
 	fs.IntVar(&s.Repeats, "repeats", 3, "independent AIS runs; the standard error comes from their spread (bootstrap over chains for 1)")
 	fs.StringVar(&s.Sampler, "sampler", gwg.DefaultAISSampler, "transition kernel, one step per temperature")
+	fs.IntVar(&s.Block, "block", gwg.DefaultAISBlock, "AIS chains annealed together, each block with its own random stream; blocks are what --shard divides")
 	fs.Uint64Var(&s.Seed, "seed", 1, "random seed")
 	fs.IntVar(&s.RAISE, "raise", 0, "run RAISE (reverse annealing from data, a conservative log-likelihood) on this many examples of the last split; 0 = off")
 	fs.IntVar(&s.Reverse, "reverse-buffer", 0, "run reverse AIS from this many replay-buffer chains (an upper estimate of log Z if they were exact samples); 0 = off")
 	rbmCheck := fs.Bool("rbm-check", true, "for an RBM, also report the exact log Z (hidden layer of at most 20 units) and AIS along the classic weight-annealing path")
 	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, else a line every tenth of a run)")
+	shard := fs.String("shard", "", "run only shard I/N (0 ≤ I < N) of the AIS blocks and write them to --shard-out; join the shards with `gwg eval merge`")
+	shardOut := fs.String("shard-out", "", "shard file to write (with --shard)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var sh shardSpec
+	if *shard != "" || *shardOut != "" {
+		var err error
+		if sh, err = parseShard(*shard, *shardOut, *jsonPath); err != nil {
+			return err
+		}
 	}
 	splitNames, err := parseEvalSplits(*splits)
 	switch {
@@ -148,8 +162,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	case *path == "":
 		return usageError("--checkpoint is required")
-	case s.Temperatures < 2 || s.Chains < 1 || s.Repeats < 1:
-		return usageError("--temperatures %d, --chains %d, --repeats %d: want at least 2, 1 and 1", s.Temperatures, s.Chains, s.Repeats)
+	case s.Temperatures < 2 || s.Chains < 1 || s.Repeats < 1 || s.Block < 1:
+		return usageError("--temperatures %d, --chains %d, --repeats %d, --block %d: want at least 2, 1, 1 and 1", s.Temperatures, s.Chains, s.Repeats, s.Block)
 	case s.RAISE < 0 || s.Reverse < 0:
 		return usageError("--raise and --reverse-buffer must not be negative")
 	case s.RAISE > 0 && len(splitNames) == 0:
@@ -167,110 +181,51 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	t0 := time.Now()
+	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
 	file, err := resolveCheckpoint(*path)
 	if err != nil {
 		return err
 	}
-	c, model, err := loadModel(file)
+	if err := job.load(file); err != nil {
+		return err
+	}
+	if sh.count > 0 {
+		return job.runShard(sh, stdout)
+	}
+	rep, data, err := job.start(*dataDir)
 	if err != nil {
 		return err
 	}
-	if err := checkSampler(s.Sampler, model); err != nil {
-		return err
-	}
-	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	rep := &evalReport{Checkpoint: file, Model: evalModelName(c), Settings: s, Note: flatteryNote,
-		Build: buildinfo.Current(), CheckpointBuild: c.Build}
-	data, err := loadEvalSplits(model.Domain(), c, *dataset, *dataDir, splitNames, rep)
-	if err != nil {
-		return err
-	}
-
 	rng := rand.New(rand.NewPCG(s.Seed, 0))
 	tAIS := time.Now()
-	opts := gwg.AISOptions{Temperatures: s.Temperatures, Chains: s.Chains, Repeats: s.Repeats, Schedule: s.Schedule, Sampler: s.Sampler}
-	opts.Progress = evalProgress(stderr, *quiet, "AIS")
-	res, err := gwg.AIS(model, base, opts, rng)
+	opts := job.aisOptions("AIS")
+	res, err := gwg.AIS(job.model, job.base, opts, rng)
 	if err != nil {
 		return err
 	}
 	rep.AISSeconds = time.Since(tAIS).Seconds()
-	rep.LogZ, rep.StdErr, rep.StdErrMethod, rep.BootstrapStdErr = res.LogZ, res.StdErr, res.StdErrMethod, res.BootstrapStdErr
-	rep.RepeatLogZ, rep.ESS, rep.Weights = res.RepeatLogZ, res.ESS, len(res.LogW)
-	rep.Evals, rep.GradEvals = res.Evals, res.GradEvals
-	for i, sp := range data {
-		meanF, err := gwg.MeanLogProb(model, evalExamples(sp), 500)
-		if err != nil {
-			return fmt.Errorf("%s split: %w", sp.Name, err)
-		}
-		rep.Splits[i].MeanF, rep.Splits[i].LogLikelihood, rep.Splits[i].StdErr = meanF, res.LogLikelihood(meanF), res.StdErr
-	}
-
-	if s.RAISE > 0 {
-		sp := data[len(data)-1]
-		x := evalSubset(sp, s.RAISE, rng)
-		opts.Repeats, opts.Progress = 1, evalProgress(stderr, *quiet, "RAISE")
-		t1 := time.Now()
-		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
-		if err != nil {
-			return fmt.Errorf("RAISE: %w", err)
-		}
-		gap, gapSE := r.Gap(res.LogZ)
-		rep.RAISE = &raiseResult{Split: sp.Name, N: len(r.F), LogLikelihood: r.LogLikelihood, StdErr: r.LLStdErr,
-			AISLogLikelihood: r.LogLikelihood + gap, Gap: gap, GapStdErr: gapSE, Seconds: time.Since(t1).Seconds()}
-		rep.Evals += r.Evals
-		rep.GradEvals += r.GradEvals
-	}
-	if s.Reverse > 0 {
-		x, err := chains.Start(c, model.Domain(), s.Reverse, chains.FromBuffer, rng)
-		if err != nil {
-			return err
-		}
-		opts.Repeats, opts.Progress = 1, evalProgress(stderr, *quiet, "reverse")
-		t1 := time.Now()
-		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
-		if err != nil {
-			return fmt.Errorf("reverse AIS: %w", err)
-		}
-		rep.Reverse = &reverseResult{Chains: s.Reverse, LogZ: r.LogZ, StdErr: r.LogZStdErr, ESS: r.ESS, Seconds: time.Since(t1).Seconds()}
-		rep.Evals += r.Evals
-		rep.GradEvals += r.GradEvals
-	}
-	if rbm, ok := model.(*ebm.RBM); ok && *rbmCheck {
-		opts.Repeats, opts.Progress = s.Repeats, evalProgress(stderr, *quiet, "RBM path")
-		t1 := time.Now()
-		r, err := gwg.RBMAIS(rbm, evalBaseMean(c), opts, rng)
-		if err != nil {
-			return err
-		}
-		rep.RBM = &rbmResult{PathLogZ: r.LogZ, PathStdErr: r.StdErr, PathESS: r.ESS}
-		if rbm.H <= ebm.MaxExactHidden {
-			z, err := rbm.LogZ()
-			if err != nil {
-				return err
-			}
-			rep.RBM.ExactLogZ = &z
-		}
-		rep.RBM.Seconds = time.Since(t1).Seconds()
+	if err := job.finish(rep, data, res, rng); err != nil {
+		return err
 	}
 	rep.Seconds = time.Since(t0).Seconds()
+	return writeEvalReport(rep, *jsonPath, stdout, t0)
+}
 
-	// The numbers go to stdout first: whatever happens to the files, they
-	// are not lost.
+// writeEvalReport prints the report, then writes it as JSON to jsonPath
+// unless that is empty. The numbers go to stdout first: whatever happens to
+// the file, they are not lost.
+func writeEvalReport(rep *evalReport, jsonPath string, stdout io.Writer, t0 time.Time) error {
 	if err := rep.print(stdout); err != nil {
 		return err
 	}
-	if *jsonPath == "" {
+	if jsonPath == "" {
 		return nil
 	}
-	err = writeEvalJSON(*jsonPath, rep)
+	err := writeEvalJSON(jsonPath, rep)
 	if err == nil {
 		return nil
 	}
-	fallback := evalFallbackPath(file, t0)
+	fallback := evalFallbackPath(rep.Checkpoint, t0)
 	if ferr := writeEvalJSON(fallback, rep); ferr != nil {
 		return fmt.Errorf("%w; nor could it go to %s (%v): the report above is all there is", err, fallback, ferr)
 	}
@@ -490,3 +445,117 @@ func roundSeconds(sec float64) string {
 
 // writeFile writes a file atomically; tests replace it to fail.
 var writeFile = atomicfile.Write
+
+// evalJob is what an evaluation needs once its flags are read; a merge of
+// shards rebuilds it from their settings.
+type evalJob struct {
+	s        evalSettings
+	splits   []string
+	dataset  string
+	rbmCheck bool
+	stderr   io.Writer
+	quiet    bool
+
+	file  string
+	c     *ckpt.Checkpoint
+	model ebm.Model
+	base  gwg.Base
+}
+
+// load reads the checkpoint and builds the model and the AIS base.
+func (j *evalJob) load(file string) error {
+	c, model, err := loadModel(file)
+	if err != nil {
+		return err
+	}
+	if err := checkSampler(j.s.Sampler, model); err != nil {
+		return err
+	}
+	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	j.file, j.c, j.model, j.base = file, c, model, base
+	return nil
+}
+
+// start begins the report and loads the splits, before any long work.
+func (j *evalJob) start(dataDir string) (*evalReport, []*datasets.Split, error) {
+	rep := &evalReport{Checkpoint: j.file, Model: evalModelName(j.c), Settings: j.s, Note: flatteryNote,
+		Build: buildinfo.Current(), CheckpointBuild: j.c.Build}
+	data, err := loadEvalSplits(j.model.Domain(), j.c, j.dataset, dataDir, j.splits, rep)
+	return rep, data, err
+}
+
+// aisOptions are the AIS settings of the job, with progress labelled what.
+func (j *evalJob) aisOptions(what string) gwg.AISOptions {
+	s := j.s
+	return gwg.AISOptions{Temperatures: s.Temperatures, Chains: s.Chains, Repeats: s.Repeats, Block: s.Block,
+		Schedule: s.Schedule, Sampler: s.Sampler, Progress: evalProgress(j.stderr, j.quiet, what)}
+}
+
+// finish fills the report from the AIS result: the splits' log-likelihoods
+// and the optional checks, drawing from rng after AIS did.
+func (j *evalJob) finish(rep *evalReport, data []*datasets.Split, res *gwg.AISResult, rng *rand.Rand) error {
+	s, model, base, c, stderr := j.s, j.model, j.base, j.c, j.stderr
+	opts := j.aisOptions("AIS")
+	rep.LogZ, rep.StdErr, rep.StdErrMethod, rep.BootstrapStdErr = res.LogZ, res.StdErr, res.StdErrMethod, res.BootstrapStdErr
+	rep.RepeatLogZ, rep.ESS, rep.Weights = res.RepeatLogZ, res.ESS, len(res.LogW)
+	rep.Evals, rep.GradEvals = res.Evals, res.GradEvals
+	for i, sp := range data {
+		meanF, err := gwg.MeanLogProb(model, evalExamples(sp), 500)
+		if err != nil {
+			return fmt.Errorf("%s split: %w", sp.Name, err)
+		}
+		rep.Splits[i].MeanF, rep.Splits[i].LogLikelihood, rep.Splits[i].StdErr = meanF, res.LogLikelihood(meanF), res.StdErr
+	}
+
+	if s.RAISE > 0 {
+		sp := data[len(data)-1]
+		x := evalSubset(sp, s.RAISE, rng)
+		opts.Repeats, opts.Progress = 1, evalProgress(stderr, j.quiet, "RAISE")
+		t1 := time.Now()
+		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
+		if err != nil {
+			return fmt.Errorf("RAISE: %w", err)
+		}
+		gap, gapSE := r.Gap(res.LogZ)
+		rep.RAISE = &raiseResult{Split: sp.Name, N: len(r.F), LogLikelihood: r.LogLikelihood, StdErr: r.LLStdErr,
+			AISLogLikelihood: r.LogLikelihood + gap, Gap: gap, GapStdErr: gapSE, Seconds: time.Since(t1).Seconds()}
+		rep.Evals += r.Evals
+		rep.GradEvals += r.GradEvals
+	}
+	if s.Reverse > 0 {
+		x, err := chains.Start(c, model.Domain(), s.Reverse, chains.FromBuffer, rng)
+		if err != nil {
+			return err
+		}
+		opts.Repeats, opts.Progress = 1, evalProgress(stderr, j.quiet, "reverse")
+		t1 := time.Now()
+		r, err := gwg.ReverseAIS(model, base, x, opts, rng)
+		if err != nil {
+			return fmt.Errorf("reverse AIS: %w", err)
+		}
+		rep.Reverse = &reverseResult{Chains: s.Reverse, LogZ: r.LogZ, StdErr: r.LogZStdErr, ESS: r.ESS, Seconds: time.Since(t1).Seconds()}
+		rep.Evals += r.Evals
+		rep.GradEvals += r.GradEvals
+	}
+	if rbm, ok := model.(*ebm.RBM); ok && j.rbmCheck {
+		opts.Repeats, opts.Progress = s.Repeats, evalProgress(stderr, j.quiet, "RBM path")
+		t1 := time.Now()
+		r, err := gwg.RBMAIS(rbm, evalBaseMean(c), opts, rng)
+		if err != nil {
+			return err
+		}
+		rep.RBM = &rbmResult{PathLogZ: r.LogZ, PathStdErr: r.StdErr, PathESS: r.ESS}
+		if rbm.H <= ebm.MaxExactHidden {
+			z, err := rbm.LogZ()
+			if err != nil {
+				return err
+			}
+			rep.RBM.ExactLogZ = &z
+		}
+		rep.RBM.Seconds = time.Since(t1).Seconds()
+	}
+	return nil
+}
