@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/gwg-go/gwg/charts"
+	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/ebm"
 )
 
 // Target is the error every sampler is asked to reach: the final log₁₀ RMSE
@@ -184,4 +186,42 @@ func at(v []float64, i int) float64 {
 		return math.NaN()
 	}
 	return v[i]
+}
+
+// SaveModels writes the model learned by each sampler's run with the
+// largest K as a checkpoint prefix-SAMPLER-KK.ckpt in dir (lattice models
+// shaped as L×L images) and returns the paths.
+func (r *LearnResult) SaveModels(dir, prefix string) ([]string, error) {
+	best := map[string]LearnCurve{}
+	var order []string
+	for _, c := range r.Curves {
+		b, ok := best[c.Sampler]
+		if !ok {
+			order = append(order, c.Sampler)
+		}
+		if !ok || c.K > b.K {
+			best[c.Sampler] = c
+		}
+	}
+	d := r.Problem.Dom.Sites
+	shape := ckpt.Shape{Height: 1, Width: d, Categories: r.Problem.Dom.Categories}
+	if side := int(math.Round(math.Sqrt(float64(d)))); r.Problem.Edges != nil && side*side == d {
+		shape.Height, shape.Width = side, side
+	}
+	var paths []string
+	for _, s := range order {
+		c := best[s]
+		note := fmt.Sprintf("gwg bench: PCD with %s, K = %d, %d iterations, lr %g, L1 %g; final log10 RMSE %.3f",
+			c.Sampler, c.K, r.Config.Iters, r.Config.LR, max(r.Config.L1, 0), c.Final())
+		cp, err := ebm.NewCheckpoint(c.Model, nil, r.Problem.Name, shape, note)
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%s-%s-K%d.ckpt", prefix, fileSafe(c.Sampler), c.K))
+		if err := ckpt.Save(path, cp); err != nil {
+			return nil, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/ebm"
 )
 
@@ -192,6 +193,17 @@ func TestLearnPCD(t *testing.T) {
 		}
 		checkCSV(t, filepath.Join(dir, "learn-test-curves.csv"), 1+2*len(res.Curves[0].Iter))
 		checkPNG(t, filepath.Join(dir, "learn-test-rmse-k.png"))
+		paths, err := res.SaveModels(dir, "learn-test")
+		if err != nil || len(paths) != 2 {
+			t.Fatalf("saved %v: %v", paths, err)
+		}
+		c, err := ckpt.Load(paths[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, err := ebm.Load(c, false); err != nil || m.Domain() != p.Dom {
+			t.Fatalf("loading a learned model: %v", err)
+		}
 		checkPNG(t, filepath.Join(dir, "learn-test-rmse-steps-K5.png"))
 	}
 }

@@ -2,8 +2,11 @@ package ebm
 
 import (
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/gwg-go/gwg/ckpt"
 )
 
 // pairwiseRef is vᵀJv + b·v by a plain double loop, v the spins (Ising) or
@@ -161,6 +164,41 @@ func BenchmarkPairwiseFlip(b *testing.B) {
 		}
 		if err := m.LogProbGrad(f, grad, x); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestPairwiseCheckpoint saves Ising and Potts pairwise models in
+// checkpoint files and loads them back through the registry.
+func TestPairwiseCheckpoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, k := range []int{2, 4} {
+		m := randomPairwise(t, 5, k, rng)
+		c, err := NewCheckpoint(m, nil, "toy", ckpt.Shape{Height: 1, Width: 5, Categories: k}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "m.gwg")
+		if err := ckpt.Save(path, c); err != nil {
+			t.Fatal(err)
+		}
+		if c, err = ckpt.Load(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Load(c, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randomStates(m.Domain(), 10, false, rng)
+		f, g := make([]float64, 10), make([]float64, 10)
+		if err := m.LogProb(f, x); err != nil {
+			t.Fatal(err)
+		}
+		if err := got.LogProb(g, x); err != nil {
+			t.Fatal(err)
+		}
+		if got.Domain() != m.Domain() || !slices.Equal(f, g) {
+			t.Errorf("K=%d: round trip changed the model: f %v, want %v", k, g[:2], f[:2])
 		}
 	}
 }

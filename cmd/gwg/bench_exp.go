@@ -104,6 +104,11 @@ func (f *learnFlags) runLearn(p *bench.Problem, cfg bench.LearnConfig, prefix st
 	if err := res.WriteFiles(f.out, prefix); err != nil {
 		return err
 	}
+	paths, err := res.SaveModels(f.out, prefix)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "learned models (gwg inspect, gwg eval): %s\n", strings.Join(paths, ", "))
 	return writeTable(stdout, filepath.Join(f.out, prefix+"-table.txt"), func(w io.Writer) error {
 		fmt.Fprintf(w, "%s: PCD, %d iterations, batch %d, buffer %d, Adam lr %g, L1 %g; run %.0f s\nground truth: %v\n",
 			p.Name, res.Config.Iters, res.Config.Batch, res.Config.Buffer, res.Config.LR, max(res.Config.L1, 0),
