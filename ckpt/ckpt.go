@@ -141,6 +141,9 @@ type TrainState struct {
 	Adam Adam `msgpack:"adam"`
 	// Buffer is the replay buffer of persistent chains, one row per chain.
 	Buffer Bits `msgpack:"buffer"`
+	// Codes is the replay buffer of a one-hot model, one byte per site, in
+	// place of Buffer (which is then empty).
+	Codes Codes `msgpack:"buffer_codes,omitempty"`
 	// RNG is the random state, as returned by MarshalBinary of the
 	// math/rand/v2 source (a PCG's is 20 bytes).
 	RNG []byte `msgpack:"rng"`
@@ -267,6 +270,12 @@ func (c *Checkpoint) validate() error {
 	}
 	if err := s.Buffer.check(); err != nil {
 		return fmt.Errorf("replay buffer: %w", err)
+	}
+	if err := s.Codes.check(); err != nil {
+		return fmt.Errorf("replay buffer: %w", err)
+	}
+	if !s.Codes.IsZero() && len(s.Buffer.Data) > 0 {
+		return fmt.Errorf("replay buffer stored both as bits and as codes")
 	}
 	return s.Metrics.check()
 }

@@ -34,6 +34,21 @@ func TestValidate(t *testing.T) {
 		{"buffer bytes", func(c *Checkpoint) { c.Train.Buffer.Rows++ }, "38×12 bits need 57 bytes, have 56"},
 		{"buffer negative", func(c *Checkpoint) { c.Train.Buffer.Width = -12 }, "negative size"},
 		{"buffer padding", func(c *Checkpoint) { c.Train.Buffer.Data[55] |= 0x80 }, "unused bits"},
+		{"codes out of range", func(c *Checkpoint) {
+			c.Train.Buffer = Bits{}
+			c.Train.Codes = Codes{Rows: 2, Width: 3, Categories: 4, Data: []byte{0, 1, 2, 3, 4, 0}}
+		}, "code 4 (row 1, site 1) is 4"},
+		{"codes length", func(c *Checkpoint) {
+			c.Train.Buffer = Bits{}
+			c.Train.Codes = Codes{Rows: 2, Width: 3, Categories: 4, Data: []byte{0, 1, 2, 3}}
+		}, "2×3 codes, have 4 bytes"},
+		{"codes categories", func(c *Checkpoint) {
+			c.Train.Buffer = Bits{}
+			c.Train.Codes = Codes{Rows: 1, Width: 1, Categories: 300, Data: []byte{0}}
+		}, "codes of 300 categories"},
+		{"bits and codes", func(c *Checkpoint) {
+			c.Train.Codes = Codes{Rows: 1, Width: 2, Categories: 3, Data: []byte{0, 2}}
+		}, "both as bits and as codes"},
 		{"metrics row", func(c *Checkpoint) { c.Train.Metrics.Rows[1] = c.Train.Metrics.Rows[1][:3] }, "row 1 has 3 values for 4 columns"},
 		{"metrics column", func(c *Checkpoint) { c.Train.Metrics.Columns[2] = "iter" }, `"iter" is empty or repeated`},
 	} {

@@ -127,7 +127,7 @@ func estimateSize(c *Checkpoint) int {
 	n += 5 * len(c.BaseMean)
 	if s := c.Train; s != nil {
 		n += 2 * 4 * c.NumParams()
-		n += len(s.Buffer.Data) + len(s.RNG) + len(s.Config)
+		n += len(s.Buffer.Data) + len(s.Codes.Data) + len(s.RNG) + len(s.Config)
 		for _, r := range s.Metrics.Rows {
 			n += 9*len(r) + 1
 		}

@@ -24,11 +24,14 @@ func TestRoundTrip(t *testing.T) {
 	empty := &Checkpoint{FormatVersion: Version, Model: ModelSpec{Kind: "ising"}}
 	local := fullCheckpoint(t, 3)
 	local.Created = time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", 3600))
+	codes := fullCheckpoint(t, 4)
+	codes.Train.Buffer = Bits{}
+	codes.Train.Codes = Codes{Rows: 2, Width: 3, Categories: 256, Data: []byte{0, 255, 7, 1, 2, 3}}
 
 	for _, tt := range []struct {
 		name string
 		c    *Checkpoint
-	}{{"full", full}, {"model only", modelOnly}, {"empty", empty}, {"local time", local}} {
+	}{{"full", full}, {"model only", modelOnly}, {"empty", empty}, {"local time", local}, {"categorical buffer", codes}} {
 		t.Run(tt.name, func(t *testing.T) {
 			want := *tt.c
 			want.Created = want.Created.UTC()
