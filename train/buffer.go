@@ -136,19 +136,23 @@ func oneHot(dst []float32, codes []uint8, k int) {
 	}
 }
 
-// encode writes the category of each block of k values of x into codes:
-// the position of its largest value, the first on ties.
+// encode writes the category of each block of k values of x into codes.
 func encode(codes []uint8, x []float32, k int) {
 	for j := range codes {
-		block := x[j*k : (j+1)*k]
-		best := 0
-		for c, v := range block {
-			if v > block[best] {
-				best = c
-			}
-		}
-		codes[j] = uint8(best)
+		codes[j] = uint8(category(x[j*k : (j+1)*k]))
 	}
+}
+
+// category is the category of a one-hot block: the position of its largest
+// value, the first on ties.
+func category(block []float32) int {
+	best := 0
+	for c, v := range block {
+		if v > block[best] {
+			best = c
+		}
+	}
+	return best
 }
 
 // Initializer writes fresh chain states into rows (a multiple of the width),

@@ -80,16 +80,16 @@ func ToCheckpoint(s *Snapshot, model Model, shape datasets.Shape, note string) (
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	buf, err := ckpt.PackBits(s.Buffer, model.Domain().Width())
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
 	ts := &ckpt.TrainState{
 		Iteration: s.Iter,
 		Adam:      ckpt.Adam{Step: s.AdamSteps, M: ebm.Tensors(params, s.AdamM), V: ebm.Tensors(params, s.AdamV)},
-		Buffer:    buf,
 		RNG:       s.RNG,
 		Metrics:   ckpt.Metrics{Columns: metricColumns},
+	}
+	if dom := model.Domain(); s.Codes != nil {
+		ts.Codes = ckpt.Codes{Rows: len(s.Codes) / dom.Sites, Width: dom.Sites, Categories: dom.Categories, Data: slices.Clone(s.Codes)}
+	} else if ts.Buffer, err = ckpt.PackBits(s.Buffer, dom.Width()); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if err := ts.SetConfig(savedConfig{Config: s.Config, Rollbacks: s.Rollbacks, Window: s.Window}); err != nil {
 		return nil, err
@@ -138,7 +138,9 @@ func FromCheckpoint(c *ckpt.Checkpoint) (*Snapshot, error) {
 		Buffer: make([]float32, ts.Buffer.Rows*ts.Buffer.Width), RNG: ts.RNG,
 		BestValid: math.NaN(),
 	}
-	if err := ckpt.UnpackBits(s.Buffer, ts.Buffer); err != nil {
+	if !ts.Codes.IsZero() {
+		s.Buffer, s.Codes = nil, slices.Clone(ts.Codes.Data)
+	} else if err := ckpt.UnpackBits(s.Buffer, ts.Buffer); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	for _, row := range ts.Metrics.Rows {

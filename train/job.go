@@ -111,7 +111,7 @@ func (j *Job) ValidLogLik(t *Trainer) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	meanF, err := gwg.MeanLogProb(m, j.Data.Valid.Images, 500)
+	meanF, err := chains.MeanLogProb(m, j.Data.Valid, 500)
 	if err != nil {
 		return 0, err
 	}

@@ -57,8 +57,8 @@ func TestCategoricalShapeFlows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (ckpt.Shape{Height: 2, Width: 3, Categories: 4}); c.Shape != want || c.Train.Buffer.Width != 24 {
-		t.Errorf("checkpoint shape %+v, buffer width %d", c.Shape, c.Train.Buffer.Width)
+	if want := (ckpt.Shape{Height: 2, Width: 3, Categories: 4}); c.Shape != want || c.Train.Codes.Width != 6 {
+		t.Errorf("checkpoint shape %+v, buffer of %d sites", c.Shape, c.Train.Codes.Width)
 	}
 	m, err := ebm.Load(c, true)
 	if err != nil {

@@ -18,7 +18,8 @@ type Snapshot struct {
 	AdamSteps int64
 	AdamM     [][]float32
 	AdamV     [][]float32
-	Buffer    []float32 // BufferSize × width values in {0, 1}
+	Buffer    []float32 // BufferSize × width values in {0, 1}; nil with Codes
+	Codes     []uint8   // the categories of a code buffer (NewCodeBuffer), BufferSize × sites
 	RNG       []byte    // the trainer's PCG state (MarshalBinary)
 	Metrics   []Record
 	Rollbacks int
@@ -48,7 +49,7 @@ func (t *Trainer) Snapshot() (*Snapshot, error) {
 	return &Snapshot{
 		Config: t.cfg, Iter: t.iter, Params: params, EMA: cloneAll(t.ema.Avg),
 		AdamSteps: t.opt.Steps, AdamM: cloneAll(t.opt.M), AdamV: cloneAll(t.opt.V),
-		Buffer: slices.Clone(t.buf.Data()), RNG: rng,
+		Buffer: slices.Clone(t.buf.Data()), Codes: slices.Clone(t.buf.Codes()), RNG: rng,
 		Metrics: slices.Clone(t.metrics), Rollbacks: t.rollbacks, BestValid: t.bestValid, BestIter: t.bestIter,
 		Window: t.win.LogWindow,
 	}, nil
@@ -72,8 +73,8 @@ func (t *Trainer) Restore(s *Snapshot) error {
 	if err := sameShapes("Adam second moments", s.AdamV, t.params); err != nil {
 		return err
 	}
-	if s.Config.BufferSize != t.buf.Len() || len(s.Buffer) != len(t.buf.Data()) {
-		return fmt.Errorf("train: snapshot buffer has %d values, trainer %d chains × %d", len(s.Buffer), t.buf.Len(), t.buf.Width())
+	if s.Config.BufferSize != t.buf.Len() || len(s.Buffer) != len(t.buf.Data()) || len(s.Codes) != len(t.buf.Codes()) {
+		return fmt.Errorf("train: snapshot buffer has %d values and %d codes, trainer %d chains × %d", len(s.Buffer), len(s.Codes), t.buf.Len(), t.buf.Width())
 	}
 	if s.Config.Batch != len(t.chainIdx) {
 		return fmt.Errorf("train: snapshot batch %d, trainer %d", s.Config.Batch, len(t.chainIdx))
@@ -92,6 +93,7 @@ func (t *Trainer) Restore(s *Snapshot) error {
 	t.ema.Avg = cloneAll(s.EMA)
 	t.opt.Steps, t.opt.M, t.opt.V = s.AdamSteps, cloneAll(s.AdamM), cloneAll(s.AdamV)
 	copy(t.buf.Data(), s.Buffer)
+	copy(t.buf.Codes(), s.Codes)
 	*t.pcg = *pcg
 	t.cfg, t.iter = s.Config, s.Iter
 	t.metrics, t.rollbacks, t.bestValid, t.bestIter = slices.Clone(s.Metrics), s.Rollbacks, s.BestValid, s.BestIter

@@ -65,14 +65,15 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	w := model.Domain().Width()
+	dom := model.Domain()
+	w := dom.Width()
 	if dw := data.Layout().ModelWidth(); w != dw {
 		return nil, fmt.Errorf("train: model reads %d values per chain, the %s examples have %d", w, data.Dataset, dw)
 	}
 	if data.N < cfg.Batch {
 		return nil, fmt.Errorf("train: %d training images, fewer than the batch %d", data.N, cfg.Batch)
 	}
-	init, err := initializer(cfg.BufferInit, data, mean, model.Domain())
+	init, err := initializer(cfg.BufferInit, data, mean, dom)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +81,7 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	if err != nil {
 		return nil, fmt.Errorf("train: sampler %s: %w", cfg.Sampler, err)
 	}
-	buf, err := NewBuffer(cfg.BufferSize, w)
+	buf, err := newBuffer(cfg.BufferSize, dom)
 	if err != nil {
 		return nil, err
 	}
@@ -101,10 +102,18 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	return t, nil
 }
 
-// initializer returns the buffer initialisation named by kind, for chains
-// of dom: draws from the base distribution of mean (Bernoulli for binary
-// data, categorical for one-hot data) or of the uniform one, or random
-// training examples.
+// newBuffer returns the replay buffer for chains of dom: one byte per site
+// for one-hot chains of up to MaxCodeCategories categories.
+func newBuffer(rows int, dom ebm.Domain) (*Buffer, error) {
+	if dom.OneHot && dom.Categories <= MaxCodeCategories {
+		return NewCodeBuffer(rows, dom.Sites, dom.Categories)
+	}
+	return NewBuffer(rows, dom.Width())
+}
+
+// initializer returns the buffer initialisation named by kind for chains of
+// dom: draws from the base distribution of mean (Bernoulli or categorical),
+// from the uniform one, or random training examples.
 func initializer(kind string, data *datasets.Split, mean []float32, dom ebm.Domain) (Initializer, error) {
 	switch kind {
 	case InitBase, InitUniform:

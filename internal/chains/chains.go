@@ -29,6 +29,21 @@ func Start(c *ckpt.Checkpoint, dom ebm.Domain, n int, from string, rng *rand.Ran
 		if c.Train == nil {
 			return nil, fmt.Errorf("the checkpoint has no replay buffer to start from")
 		}
+		if codes := c.Train.Codes; !codes.IsZero() {
+			if codes.Width != dom.Sites || codes.Categories != dom.Categories {
+				return nil, fmt.Errorf("the replay buffer holds chains of %d sites of %d categories, the model %d of %d",
+					codes.Width, codes.Categories, dom.Sites, dom.Categories)
+			}
+			if n > codes.Rows {
+				return nil, fmt.Errorf("%d chains asked for, the replay buffer holds %d", n, codes.Rows)
+			}
+			k, w := codes.Categories, codes.Width*codes.Categories
+			x := make([]float32, n*w)
+			for j, v := range codes.Data[:n*codes.Width] {
+				x[j*k+int(v)] = 1
+			}
+			return x, nil
+		}
 		b := c.Train.Buffer
 		if b.Width != dom.Width() {
 			return nil, fmt.Errorf("the replay buffer holds chains of %d values, the model %d", b.Width, dom.Width())
@@ -53,6 +68,43 @@ func Start(c *ckpt.Checkpoint, dom ebm.Domain, n int, from string, rng *rand.Ran
 		return x, nil
 	}
 	return nil, fmt.Errorf("unknown chain start %q (want %s or %s)", from, FromBuffer, FromBase)
+}
+
+// MeanLogProb is the mean of f over the examples of s as model m reads them
+// (one-hot for categorical data), evaluated in batches of batch examples so
+// that a categorical split is never expanded whole.
+func MeanLogProb(m ebm.Model, s *datasets.Split, batch int) (float64, error) {
+	w := m.Domain().Width()
+	if dw := s.Layout().ModelWidth(); dw != w {
+		return 0, fmt.Errorf("the model reads %d values per state, the %s examples have %d", w, s.Dataset, dw)
+	}
+	if s.Dynamic {
+		return 0, fmt.Errorf("the %s examples are binarised afresh at every draw: binarise them once first", s.Name)
+	}
+	if s.N == 0 || batch <= 0 {
+		return 0, fmt.Errorf("mean log-probability of %d examples in batches of %d", s.N, batch)
+	}
+	batch = min(batch, s.N)
+	x, f, idx := make([]float32, batch*w), make([]float64, batch), make([]int, batch)
+	var sum float64
+	for lo := 0; lo < s.N; lo += batch {
+		n := min(batch, s.N-lo)
+		for i := range n {
+			idx[i] = lo + i
+		}
+		s.Batch(x, idx[:n], nil)
+		if err := m.LogProb(f[:n], x[:n*w]); err != nil {
+			return 0, fmt.Errorf("examples %d–%d: %w", lo, lo+n-1, err)
+		}
+		for _, v := range f[:n] {
+			sum += v
+		}
+	}
+	mean := sum / float64(s.N)
+	if math.IsNaN(mean) || math.IsInf(mean, 0) {
+		return 0, fmt.Errorf("mean log-probability of the %s examples is %v", s.Name, mean)
+	}
+	return mean, nil
 }
 
 // Run advances the chains start by steps transitions of the named sampler
