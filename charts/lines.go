@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -45,65 +43,13 @@ var palette = []color.RGBA{
 	{188, 189, 34, 255}, {23, 190, 207, 255},
 }
 
-// Lines draws the series as a line chart and writes it to path as a
-// Width×Height PNG. Solid series of at most 25 points get a dot at every
-// point.
-// Points with a non-finite coordinate (log of zero, a
-// diverged loss) are left out rather than failing the whole figure.
+// Lines draws the series as one line chart (see Panels) and writes it to
+// path as a Width×Height PNG.
 func Lines(path, title, xlabel, ylabel string, series ...Series) error {
 	if len(series) == 0 {
 		return errors.New("charts: no series to draw")
 	}
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = xlabel
-	p.Y.Label.Text = ylabel
-	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
-	p.Legend.XOffs = -vg.Points(8)
-	p.Legend.YOffs = -vg.Points(4)
-	p.Legend.Padding = vg.Points(2)
-	for i, s := range series {
-		if len(s.X) != len(s.Y) {
-			return fmt.Errorf("charts: series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y))
-		}
-		pts := make(plotter.XYs, 0, len(s.X))
-		for j := range s.X {
-			if isFinite(s.X[j]) && isFinite(s.Y[j]) {
-				pts = append(pts, plotter.XY{X: s.X[j], Y: s.Y[j]})
-			}
-		}
-		if len(pts) == 0 {
-			continue
-		}
-		l, err := plotter.NewLine(pts)
-		if err != nil {
-			return fmt.Errorf("charts: series %q: %w", s.Name, err)
-		}
-		c := palette[i%len(palette)]
-		l.Color = c
-		l.Width = vg.Points(1.5)
-		if s.Dashed {
-			l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-		}
-		p.Add(l)
-		thumbs := []plot.Thumbnailer{l}
-		if len(pts) <= markMax && !s.Dashed {
-			sc, err := plotter.NewScatter(pts)
-			if err != nil {
-				return fmt.Errorf("charts: series %q: %w", s.Name, err)
-			}
-			sc.Color = c
-			sc.Shape = draw.CircleGlyph{}
-			sc.Radius = vg.Points(3)
-			p.Add(sc)
-			thumbs = append(thumbs, sc)
-		}
-		if s.Name != "" {
-			p.Legend.Add(s.Name, thumbs...)
-		}
-	}
-	return savePNG(path, func(c draw.Canvas) { p.Draw(c) }, Width, Height)
+	return Panels(path, title, xlabel, Panel{YLabel: ylabel, Series: series})
 }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

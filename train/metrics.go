@@ -156,24 +156,28 @@ func PlotCurves(dir string, records []Record) error {
 		return charts.Series{Name: name, X: x, Y: y}
 	}
 	type figure struct {
-		file, title, ylabel string
-		s                   []charts.Series
+		file, title string
+		panels      []charts.Panel
+	}
+	one := func(ylabel string, s ...charts.Series) []charts.Panel {
+		return []charts.Panel{{YLabel: ylabel, Series: s}}
 	}
 	figs := []figure{
-		{"curves-f.png", "mean f", "f(x) = log p̃(x)", []charts.Series{
+		{"curves-f.png", "mean f", one("f(x) = log p̃(x)",
 			series("data", func(r Record) float64 { return r.FData }),
-			series("samples", func(r Record) float64 { return r.FSamples })}},
-		{"curves-diff.png", "f(data) − f(samples)", "nats", []charts.Series{
-			series("", Record.Gap)}},
-		{"curves-sampler.png", "sampler", "per step", []charts.Series{
-			series("acceptance", func(r Record) float64 { return r.Accept }),
-			series("hops", func(r Record) float64 { return r.Hops })}},
+			series("samples", func(r Record) float64 { return r.FSamples }))},
+		{"curves-diff.png", "f(data) − f(samples)", one("nats", series("", Record.Gap))},
+		// Two panels: for one-flip samplers the hops equal the acceptance
+		// and would hide it; for others their scales differ.
+		{"curves-sampler.png", "sampler", []charts.Panel{
+			{YLabel: "acceptance rate", Series: []charts.Series{series("", func(r Record) float64 { return r.Accept })}},
+			{YLabel: "sites changed per step", Series: []charts.Series{series("", func(r Record) float64 { return r.Hops })}}}},
 	}
 	if s := series("", func(r Record) float64 { return r.ValidLL }); len(s.X) > 0 {
-		figs = append(figs, figure{"curves-valid.png", "validation log-likelihood (AIS)", "nats", []charts.Series{s}})
+		figs = append(figs, figure{"curves-valid.png", "validation log-likelihood (AIS)", one("nats", s)})
 	}
 	for _, f := range figs {
-		if err := charts.Lines(filepath.Join(dir, f.file), f.title, "iteration", f.ylabel, f.s...); err != nil {
+		if err := charts.Panels(filepath.Join(dir, f.file), f.title, "iteration", f.panels...); err != nil {
 			return fmt.Errorf("train: plotting %s: %w", f.file, err)
 		}
 	}

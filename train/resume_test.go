@@ -2,13 +2,16 @@ package train
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/internal/buildinfo"
 )
@@ -164,5 +167,18 @@ func TestCheckpointsRecordTheBuild(t *testing.T) {
 	}
 	if c.Build == nil || *c.Build != buildinfo.Current() {
 		t.Errorf("model-only checkpoint build %+v", c.Build)
+	}
+}
+
+// TestSamplerCurvesHaveTwoPanels: acceptance and hops get a panel each, so
+// that neither hides the other.
+func TestSamplerCurvesHaveTwoPanels(t *testing.T) {
+	dir := t.TempDir()
+	recs := []Record{{Iter: 50, Accept: 0.99, Hops: 0.99, ValidLL: math.NaN()}, {Iter: 100, Accept: 0.98, Hops: 0.98, ValidLL: math.NaN()}}
+	if err := PlotCurves(dir, recs); err != nil {
+		t.Fatal(err)
+	}
+	if b := datasetstest.ReadPNG(t, filepath.Join(dir, "curves-sampler.png")).Bounds(); b.Dy() != charts.Height+charts.PanelHeight {
+		t.Errorf("curves-sampler.png is %d pixels high, want two panels (%d)", b.Dy(), charts.Height+charts.PanelHeight)
 	}
 }
