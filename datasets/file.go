@@ -155,7 +155,7 @@ func readCodeArray(r io.Reader, fileBytes int64, name string, limit int, overLim
 	if want := int64(h.size) + int64(h.elements())*int64(size); fileBytes != want {
 		return fileArray{}, fmt.Errorf("%s: %d bytes, want %d for shape %s of %s", name, fileBytes, want, shapeString(h.shape), h.dtype)
 	}
-	codes, _, err := readCodes(r, h, strings.TrimSuffix(name, ".npy"), limit, overLimit)
+	codes, err := readCodes(r, h, strings.TrimSuffix(name, ".npy"), limit, overLimit)
 	if err != nil {
 		return fileArray{}, err
 	}

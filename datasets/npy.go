@@ -201,21 +201,21 @@ func unravel(p int, shape []int, fortran bool) []int {
 
 // readCodes reads the data of an array of header h from r as category codes
 // in C order. Codes must be whole numbers in [0, limit), limit ≤ 1<<16;
-// overLimit formats the error for a code ≥ limit. It returns the largest
-// code. Memory grows with the data actually read, not with what the header
-// claims.
-func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func(code int64, sites int) string) (codes []uint16, maxCode int, err error) {
+// overLimit formats the error for a code ≥ limit, given the sites of one
+// example. Memory grows with the data actually read, not with what the
+// header claims.
+func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func(code int64, sites int) string) ([]uint16, error) {
 	size, dec, err := codeDtype(h.dtype)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	n := h.elements()
-	codes = make([]uint16, 0, min(n, 1<<20))
+	codes := make([]uint16, 0, min(n, 1<<20))
 	buf := make([]byte, 1<<16-(1<<16)%size)
 	for len(codes) < n {
 		chunk := buf[:min(len(buf), (n-len(codes))*size)]
 		if _, err := io.ReadFull(r, chunk); err != nil {
-			return nil, 0, fmt.Errorf("%s: data: %w", array, noEOF(err))
+			return nil, fmt.Errorf("%s: data: %w", array, noEOF(err))
 		}
 		for at := 0; at < len(chunk); at += size {
 			v, bad := dec(chunk[at : at+size])
@@ -229,19 +229,18 @@ func readCodes(r io.Reader, h npyHeader, array string, limit int, overLimit func
 				msg = overLimit(v, n/max(h.shape[0], 1))
 			}
 			if msg != "" {
-				return nil, 0, &codeError{array, unravel(len(codes), h.shape, h.fortran), msg}
+				return nil, &codeError{array, unravel(len(codes), h.shape, h.fortran), msg}
 			}
 			codes = append(codes, uint16(v))
-			maxCode = max(maxCode, int(v))
 		}
 	}
 	if err := expectEOF(r, array); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if h.fortran && len(h.shape) > 1 {
 		codes = toCOrder(codes, h.shape)
 	}
-	return codes, maxCode, nil
+	return codes, nil
 }
 
 // toCOrder reorders the elements of an array of shape from Fortran to C order.
