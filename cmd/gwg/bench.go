@@ -57,22 +57,19 @@ type benchFlags struct {
 
 func (b *benchFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&b.out, "out", "bench-out", "folder for the CSV files, plots and tables")
-	fs.StringVar(&b.samplers, "samplers", "", "comma-separated sampler names (default: the benchmark's set)")
+	fs.StringVar(&b.samplers, "samplers", "", "comma-separated sampler specs, e.g. gwg,gwg:tau=1,gibbs (default: the benchmark's set)")
 	fs.IntVar(&b.chains, "chains", 100, "chains per sampler")
 	fs.IntVar(&b.steps, "steps", 5000, "steps per sampler")
 	fs.Uint64Var(&b.seed, "seed", 1, "random seed")
 	fs.BoolVar(&b.quick, "quick", false, "a short run to try things out (fewer steps; see each benchmark)")
 }
 
-func (b *benchFlags) samplerList() []string {
-	if b.samplers == "" {
-		return nil
-	}
-	return strings.Split(b.samplers, ",")
-}
+// samplerList returns the specs of --samplers (canonical after
+// parseBench), nil for the benchmark's own set.
+func (b *benchFlags) samplerList() []string { return splitSpecs(b.samplers) }
 
 // parseBench parses the flags of "gwg bench NAME", whose usage text starts
-// with about, and refuses positional arguments.
+// with about, refuses positional arguments and bad sampler specs.
 func parseBench(fs *flag.FlagSet, args []string, stderr io.Writer, name, about string) error {
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gwg bench %s [flags]\n\n%s\n\nflags:\n", name, about)
@@ -83,6 +80,17 @@ func parseBench(fs *flag.FlagSet, args []string, stderr io.Writer, name, about s
 	}
 	if fs.NArg() != 0 {
 		return usageError("unexpected arguments %q", fs.Args())
+	}
+	// Sampler specs are checked once, before any work, and kept canonical,
+	// as reports record them.
+	if f := fs.Lookup("samplers"); f != nil {
+		canon, err := canonicalSpecs("--samplers", f.Value.String())
+		if err != nil {
+			return err
+		}
+		if err := f.Value.Set(canon); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ type learnFlags struct {
 
 func (f *learnFlags) register(fs *flag.FlagSet, samplers, ks string, iters, sweeps int) {
 	fs.StringVar(&f.out, "out", "bench-out", "folder for the CSV files, plots, tables and the cached ground-truth data")
-	fs.StringVar(&f.samplers, "samplers", samplers, "comma-separated sampler names")
+	fs.StringVar(&f.samplers, "samplers", samplers, "comma-separated sampler specs, e.g. gwg,gwg:tau=1,gibbs")
 	fs.StringVar(&f.ks, "k", ks, "comma-separated sampler steps per PCD iteration")
 	fs.IntVar(&f.iters, "iters", iters, "PCD iterations per run")
 	fs.IntVar(&f.batch, "batch", 256, "data rows per iteration")
@@ -80,11 +80,7 @@ func (f *learnFlags) config() (bench.LearnConfig, error) {
 	if l1 == 0 {
 		l1 = -1 // LearnConfig's zero means the default
 	}
-	var samplers []string
-	if f.samplers != "" {
-		samplers = strings.Split(f.samplers, ",")
-	}
-	return bench.LearnConfig{Samplers: samplers, Steps: ks, Iters: f.iters, Batch: f.batch, Buffer: f.buffer,
+	return bench.LearnConfig{Samplers: splitSpecs(f.samplers), Steps: ks, Iters: f.iters, Batch: f.batch, Buffer: f.buffer,
 		LR: f.lr, L1: l1, Seed: f.seed}, nil
 }
 

@@ -16,7 +16,7 @@ func TestBenchUsage(t *testing.T) {
 		{[]string{"bench", "rbm", "-models", "tiny", "-out", t.TempDir()}, 2, `unknown RBM "tiny"`},
 		{[]string{"bench", "rbm", "-chains", "1"}, 2, "-chains must be at least 2"},
 		{[]string{"bench", "ising", "-sizes", "a"}, 2, "-sizes"},
-		{[]string{"bench", "ising", "-samplers", "no-such", "-sizes", "3", "-steps", "2", "-out", t.TempDir()}, 1, "no-such"},
+		{[]string{"bench", "ising", "-samplers", "no-such", "-sizes", "3", "-steps", "2", "-out", t.TempDir()}, 2, `unknown sampler "no-such"`},
 	}
 	checkRuns(t, tests)
 }

@@ -33,13 +33,61 @@ func latestIfFolder(path string) (string, error) {
 	return latest, nil
 }
 
-// checkSampler makes a usage error of a sampler name that cannot run on m,
-// before any work starts.
-func checkSampler(name string, m ebm.Model) error {
-	if _, err := gwg.New(name, m); err != nil {
-		return usageError("--sampler: %s", strings.TrimPrefix(err.Error(), "gwg: "))
+// checkSampler makes a usage error of a sampler spec that does not parse or
+// cannot run on m, before any work starts, and returns the spec's canonical
+// form, which reports and checkpoints record.
+func checkSampler(spec string, m ebm.Model) (string, error) {
+	canon, err := canonicalSampler("--sampler", spec)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	if _, err := gwg.New(canon, m); err != nil {
+		return "", usageError("--sampler: %s", strings.TrimPrefix(err.Error(), "gwg: "))
+	}
+	return canon, nil
+}
+
+// canonicalSampler parses a sampler spec given to flag and returns its
+// canonical form, or a usage error.
+func canonicalSampler(flag, spec string) (string, error) {
+	sp, err := gwg.ParseSpec(spec)
+	if err != nil {
+		return "", usageError("%s: %s", flag, strings.TrimPrefix(err.Error(), "gwg: "))
+	}
+	return sp.String(), nil
+}
+
+// splitSpecs splits a comma-separated list of sampler specs. A spec's own
+// options are comma-separated too, so a piece that is only key=value
+// continues the spec before it: "gwg:tau=1,k=2,gibbs" is two specs.
+func splitSpecs(list string) []string {
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	var specs []string
+	for _, piece := range strings.Split(list, ",") {
+		if n := len(specs); n > 0 && strings.Contains(specs[n-1], ":") && strings.Contains(piece, "=") && !strings.Contains(piece, ":") {
+			specs[n-1] += "," + piece
+			continue
+		}
+		specs = append(specs, piece)
+	}
+	return specs
+}
+
+// canonicalSpecs parses a comma-separated list of sampler specs given to
+// flag and returns it with every spec in its canonical form, or a usage
+// error.
+func canonicalSpecs(flag, list string) (string, error) {
+	specs := splitSpecs(list)
+	for i, spec := range specs {
+		canon, err := canonicalSampler(flag, spec)
+		if err != nil {
+			return "", err
+		}
+		specs[i] = canon
+	}
+	return strings.Join(specs, ","), nil
 }
 
 // checkDataset makes a usage error of an unknown data set name.

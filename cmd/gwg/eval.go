@@ -134,7 +134,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&s.Schedule, "schedule", gwg.ScheduleLinear, "spacing of the temperatures: "+strings.Join(gwg.Schedules(), ", "))
 	fs.IntVar(&s.Chains, "chains", 100, "AIS chains per repeat (the paper uses 500)")
 	fs.IntVar(&s.Repeats, "repeats", 3, "independent AIS runs; the standard error comes from their spread (bootstrap over chains for 1)")
-	fs.StringVar(&s.Sampler, "sampler", gwg.DefaultAISSampler, "transition kernel, one step per temperature")
+	fs.StringVar(&s.Sampler, "sampler", gwg.DefaultAISSampler, "transition kernel, one step per temperature: a sampler spec NAME[:key=value,...], e.g. gwg, gwg:tau=1, dmala:step=0.2")
 	fs.IntVar(&s.Block, "block", gwg.DefaultAISBlock, "AIS chains annealed together, each block with its own random stream; blocks are what --shard divides")
 	fs.Uint64Var(&s.Seed, "seed", 1, "random seed")
 	fs.IntVar(&s.RAISE, "raise", 0, "run RAISE (reverse annealing from data, a conservative log-likelihood) on this many examples of the last split; 0 = off")
@@ -468,7 +468,7 @@ func (j *evalJob) load(file string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSampler(j.s.Sampler, model); err != nil {
+	if j.s.Sampler, err = checkSampler(j.s.Sampler, model); err != nil {
 		return err
 	}
 	base, err := gwg.NewBase(model.Domain(), evalBaseMean(c))

@@ -23,7 +23,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its latest checkpoint)")
 	steps := fs.Int("steps", 100, "sampler steps")
 	nChains := fs.Int("chains", 100, "number of chains (images)")
-	sampler := fs.String("sampler", "gwg", "sampler")
+	sampler := fs.String("sampler", "gwg", "sampler spec NAME[:key=value,...], e.g. gwg, gwg-3, gwg:tau=1, dmala:step=0.2")
 	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (Bernoulli of the data mean), or auto (buffer if stored)")
 	out := fs.String("out", "samples.png", "PNG grid of the final states")
 	raw := fs.String("raw", "", "also write the final states, one byte (0/1) per pixel: .npy (uint8, chains × pixels) or .bin (raw bytes)")
@@ -54,7 +54,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSampler(*sampler, model); err != nil {
+	if *sampler, err = checkSampler(*sampler, model); err != nil {
 		return err
 	}
 	start := *from

@@ -47,7 +47,7 @@ var schedulingFlags = map[string]bool{
 var trainFlagHelp = map[string]string{
 	"dataset":          "data set: " + strings.Join(datasets.Names(), ", "),
 	"model":            "energy net: mlp-256, resnet-64, mlp-WxL (L hidden layers of W), resnet-WxB",
-	"sampler":          "sampler of the persistent chains: gwg, gwg-3, dmala, dula, gibbs, …",
+	"sampler":          "sampler spec of the persistent chains, NAME[:key=value,...]: gwg, gwg-3, gwg:tau=1, dmala:step=0.2, gibbs, …",
 	"steps":            "sampler steps K per iteration",
 	"iters":            "training iterations (raise it to continue a finished run)",
 	"batch":            "batch size of data and chains",
@@ -95,6 +95,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// The canonical spec is what the checkpoints record and what a resumed
+	// run's --sampler is compared with.
+	var err error
+	if flagged.Sampler, err = canonicalSampler("--sampler", flagged.Sampler); err != nil {
+		return err
+	}
 	cfg, err := train.Preset(*preset, flagged.Dataset, flagged.Model)
 	if err != nil {
 		return usageError("%v", err)
