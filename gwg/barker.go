@@ -34,25 +34,36 @@ func init() {
 }
 
 // barkerShift replaces every first-order estimate d of a row, whose maximum
-// is m, by σ(d)/σ(m) and returns their sum. The weights are computed as
-// exp(log σ(d) − log σ(m)) so that a very negative d gives a tiny weight, not
-// a zero that would make its move impossible to reverse; −∞ (a site's
-// current category) gives 0.
+// is m, by σ(d)/σ(m) and returns their sum, without overflow and with one
+// exponential per site:
+//
+//	m ≥ 0: σ(d)/σ(m) = σ(d)·(1 + e^−m), σ(d) from e^−|d| ≤ 1;
+//	m < 0: σ(d)/σ(m) = e^(d−m)·(1 + e^m)/(1 + e^d), every factor bounded.
+//
+// Weights are relative to the largest, as GWG's are, so a row whose
+// estimates are all very negative does not underflow to nothing; −∞ (a
+// site's current category) gives 0.
 func barkerShift(v []float64, m float64) float64 {
-	lm := logSigmoid(m)
 	var s float64
+	if m >= 0 {
+		scale := 1 + fastmath.ExpNonPositive(-m)
+		for i, d := range v {
+			e := fastmath.ExpNonPositive(-math.Abs(d))
+			num := e // σ(d) = e^d/(1 + e^d) for d < 0
+			if d >= 0 {
+				num = 1 // σ(d) = 1/(1 + e^−d)
+			}
+			w := num / (1 + e) * scale
+			v[i] = w
+			s += w
+		}
+		return s
+	}
+	scale := 1 + fastmath.ExpNonPositive(m)
 	for i, d := range v {
-		e := fastmath.ExpNonPositive(min(logSigmoid(d)-lm, 0))
-		v[i] = e
-		s += e
+		w := fastmath.ExpNonPositive(d-m) * scale / (1 + fastmath.ExpNonPositive(d))
+		v[i] = w
+		s += w
 	}
 	return s
-}
-
-// logSigmoid is log σ(d) = −log(1 + e^−d), without overflow for either sign.
-func logSigmoid(d float64) float64 {
-	if d >= 0 {
-		return -math.Log1p(math.Exp(-d))
-	}
-	return d - math.Log1p(math.Exp(d))
 }

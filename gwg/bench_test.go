@@ -5,23 +5,39 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/internal/cputime"
 )
 
 // BenchmarkStep times one Step of 100 chains of each sampler on the paper's
-// random RBM shapes: 100×25 (the sampler benchmark) and 784×500 (MNIST).
+// 40×40 lattice Ising model and random RBM shapes: 100×25 (the sampler
+// benchmark) and 784×500 (MNIST).
 // The paper's PyTorch code takes 1.69 ms per gwg step, 0.83 ms per gibbs step
 // and 2.42 ms per hb-10-1 step on the 100×25 RBM on one CPU thread.
 func BenchmarkStep(b *testing.B) {
 	const chains = 100
 	shapes := []struct{ d, h int }{{100, 25}, {784, 500}}
-	names := []string{"gwg", "gwg-3", "gwg-5", "gwg-exact-3", "dula", "dmala",
+	names := []string{"gwg", "gwg-3", "gwg-5", "gwg-exact-3", "gwg-barker", "dula", "dmala",
 		"gibbs", "rand-gibbs", "bg-1", "bg-2", "hb-10-1", "rbm-gibbs"}
+	ising, err := ebm.NewLatticeIsing(40, 0.25, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	models := []struct {
+		name string
+		m    ebm.Model
+	}{{"ising40", ising}}
 	for _, sh := range shapes {
-		m := testRBM(b, sh.d, sh.h, 1)
-		x := bernoulliStates(chains, sh.d, rand.New(rand.NewPCG(1, 2)))
+		models = append(models, struct {
+			name string
+			m    ebm.Model
+		}{fmt.Sprintf("rbm%dx%d", sh.d, sh.h), testRBM(b, sh.d, sh.h, 1)})
+	}
+	for _, mc := range models {
+		m := mc.m
+		x := bernoulliStates(chains, m.Domain().Width(), rand.New(rand.NewPCG(1, 2)))
 		// The floor of a gradient-based step: one LogProbGrad of the batch.
-		b.Run(fmt.Sprintf("rbm%dx%d/model-f+grad", sh.d, sh.h), func(b *testing.B) {
+		b.Run(mc.name+"/model-f+grad", func(b *testing.B) {
 			f := make([]float64, chains)
 			g := make([]float32, len(x))
 			b.ReportAllocs()
@@ -34,8 +50,11 @@ func BenchmarkStep(b *testing.B) {
 			b.ReportMetric(float64(cputime.Now()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 		for _, name := range names {
-			b.Run(fmt.Sprintf("rbm%dx%d/%s", sh.d, sh.h, name), func(b *testing.B) {
-				s := mustNew(b, name, m)
+			b.Run(mc.name+"/"+name, func(b *testing.B) {
+				s, err := New(name, m)
+				if err != nil {
+					b.Skip(err)
+				}
 				rng := rand.New(rand.NewPCG(3, 4))
 				if err := s.Init(x); err != nil {
 					b.Fatal(err)

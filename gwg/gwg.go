@@ -77,8 +77,9 @@ type gwgProposal struct {
 	// weight and returns their sum: expShift for the paper's proposal.
 	balance func(l []float64, m float64) float64
 
-	wt    [2][]float64 // per slot: n×width proposal weights
-	sum   [2][]float64 // per slot: n, Σ of each row of wt
+	slots
+	wt    []float64 // 2n×width proposal weights, two rows per chain (see slots)
+	sum   []float64 // 2n, Σ of each row of wt
 	fwd   []int32      // n×k indices drawn at x
 	rev   []int32      // n×k indices whose draw at x′ undoes the move
 	flips []int32      // n×k distinct indices changed by the move, nflip[c] used
@@ -103,10 +104,9 @@ func newGWGProposal(dom ebm.Domain, k int, exact bool, invTau float64, balance f
 }
 
 func (p *gwgProposal) Resize(n int) {
-	for s := range p.wt {
-		p.wt[s] = ensure(p.wt[s], n*p.width)
-		p.sum[s] = ensure(p.sum[s], n)
-	}
+	p.slots.resize(n)
+	p.wt = ensure(p.wt, 2*n*p.width)
+	p.sum = ensure(p.sum, 2*n)
 	p.fwd = ensure(p.fwd, n*p.k)
 	p.rev = ensure(p.rev, n*p.k)
 	p.flips = ensure(p.flips, n*p.k)
@@ -116,8 +116,8 @@ func (p *gwgProposal) Resize(n int) {
 // Draw makes k draws from chain c's weights, one uniform each.
 func (p *gwgProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
 	var draws [maxDraws]int32
-	w := p.width
-	wt, sum := p.wt[Current][c*w:(c+1)*w], p.sum[Current][c]
+	r, w := p.row(Current, c), p.width
+	wt, sum := p.wt[r*w:(r+1)*w], p.sum[r]
 	for t := range p.k {
 		draws[t] = int32(drawIndex(wt, sum, rng.Float64()))
 	}
@@ -214,11 +214,6 @@ func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
 	return p.setMove(c, draws[:p.k], xp)
 }
 
-func (p *gwgProposal) Accept(c int) {
-	w := p.width
-	copy(p.wt[Current][c*w:(c+1)*w], p.wt[Proposed][c*w:(c+1)*w])
-	p.sum[Current][c] = p.sum[Proposed][c]
-}
 
 // LogQ is the log-probability of chain c's move under the weights at x and
 // of the move back under those at x′: the sum of the draws' log-probabilities,
@@ -230,8 +225,8 @@ func (p *gwgProposal) LogQ(c int) (fwd, rev float64) {
 }
 
 func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
-	w := p.width
-	wt, sum := p.wt[s][c*w:(c+1)*w], p.sum[s][c]
+	r, w := p.row(s, c), p.width
+	wt, sum := p.wt[r*w:(r+1)*w], p.sum[r]
 	if !p.exact {
 		var l float64
 		for _, d := range draws {
@@ -250,8 +245,8 @@ func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
 // Derive fills the proposal weights of chain c in slot from its state and
 // gradient.
 func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
-	w := p.width
-	wt := p.wt[s][c*w : (c+1)*w]
+	r, w := p.row(s, c), p.width
+	wt := p.wt[r*w : (r+1)*w]
 	var m float64
 	var ok bool
 	if p.dom.OneHot {
@@ -260,7 +255,7 @@ func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
 		m, ok = flipLogits(wt, x, g, p.invTau)
 	}
 	if ok {
-		p.sum[s][c] = p.balance(wt, m)
+		p.sum[r] = p.balance(wt, m)
 	}
 	return ok
 }

@@ -54,29 +54,29 @@ type langevinProposal struct {
 	invTau float64
 	shift  float64 // 1/(2α)
 
-	p       [2][]float64 // per slot: n×D flip probabilities σ(lᵢ)
-	logFlip [2][]float64 // per slot: n×D log σ(lᵢ) − log σ(−lᵢ), the log-odds of flipping: lᵢ itself
-	logStay [2][]float64 // per slot: n, Σᵢ log σ(−lᵢ): log q of flipping nothing
+	slots
+	p       []float64 // 2n×D flip probabilities σ(lᵢ), two rows per chain (see slots)
+	logFlip []float64 // 2n×D log σ(lᵢ) − log σ(−lᵢ), the log-odds of flipping: lᵢ itself
+	logStay []float64 // 2n, Σᵢ log σ(−lᵢ): log q of flipping nothing
 	flips   []int32      // n×D, the first nflip[c] are the sites chain c flips
 	nflip   []int32
 }
 
 func (s *langevinProposal) Resize(n int) {
-	for k := range s.p {
-		s.p[k] = ensure(s.p[k], n*s.d)
-		s.logFlip[k] = ensure(s.logFlip[k], n*s.d)
-		s.logStay[k] = ensure(s.logStay[k], n)
-	}
+	s.slots.resize(n)
+	s.p = ensure(s.p, 2*n*s.d)
+	s.logFlip = ensure(s.logFlip, 2*n*s.d)
+	s.logStay = ensure(s.logStay, 2*n)
 	s.flips = ensure(s.flips, n*s.d)
 	s.nflip = ensure(s.nflip, n)
 }
 
 // Draw draws D uniforms for chain c, one per site.
 func (s *langevinProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
-	d := s.d
+	d, r := s.d, s.row(Current, c)
 	flips := s.flips[c*d : (c+1)*d]
 	m := 0
-	for i, p := range s.p[Current][c*d : (c+1)*d] {
+	for i, p := range s.p[r*d : (r+1)*d] {
 		if rng.Float64() < p {
 			flips[m] = int32(i)
 			xp[i] = 1 - xp[i]
@@ -112,8 +112,9 @@ func (s *langevinProposal) LogQ(c int) (fwd, rev float64) {
 }
 
 func (s *langevinProposal) logq(k Slot, c int) float64 {
-	l := s.logStay[k][c]
-	lf := s.logFlip[k][c*s.d : (c+1)*s.d]
+	r := s.row(k, c)
+	l := s.logStay[r]
+	lf := s.logFlip[r*s.d : (r+1)*s.d]
 	for _, i := range s.flips[c*s.d : c*s.d+int(s.nflip[c])] {
 		l += lf[i]
 	}
@@ -123,8 +124,8 @@ func (s *langevinProposal) logq(k Slot, c int) float64 {
 // Derive computes the flip probabilities of chain c in slot k from its
 // state and gradient.
 func (s *langevinProposal) Derive(k Slot, c int, x, g []float32) bool {
-	d := s.d
-	p, lf := s.p[k][c*d:(c+1)*d], s.logFlip[k][c*d:(c+1)*d]
+	d, r := s.d, s.row(k, c)
+	p, lf := s.p[r*d:(r+1)*d], s.logFlip[r*d:(r+1)*d]
 	// log q(no flip) = Σᵢ log σ(−lᵢ) = −Σᵢ max(lᵢ, 0) − log Πᵢ (1 + e^{−|lᵢ|}).
 	// Every factor of the product lies in [1, 2], so 512 of them stay finite
 	// and one logarithm per 512 sites replaces one log1p per site.
@@ -150,13 +151,6 @@ func (s *langevinProposal) Derive(k Slot, c int, x, g []float32) bool {
 	if bad != 0 {
 		return false
 	}
-	s.logStay[k][c] = -linear - logProd - math.Log(prod)
+	s.logStay[r] = -linear - logProd - math.Log(prod)
 	return true
-}
-
-func (s *langevinProposal) Accept(c int) {
-	d := s.d
-	copy(s.p[Current][c*d:(c+1)*d], s.p[Proposed][c*d:(c+1)*d])
-	copy(s.logFlip[Current][c*d:(c+1)*d], s.logFlip[Proposed][c*d:(c+1)*d])
-	s.logStay[Current][c] = s.logStay[Proposed][c]
 }

@@ -42,6 +42,22 @@ const (
 	Proposed             // at the chain's proposal
 )
 
+// slots keeps a proposal's two rows of data per chain, Current and
+// Proposed, without copying: row 2c + cur[c] is chain c's Current row and
+// the other its Proposed one, and accepting a proposal swaps them.
+type slots struct{ cur []uint8 }
+
+func (s *slots) resize(n int) {
+	s.cur = ensure(s.cur, n)
+	clear(s.cur)
+}
+
+// row returns the row of chain c's slot.
+func (s *slots) row(slot Slot, c int) int { return 2*c + int(s.cur[c]^uint8(slot)) }
+
+// Accept makes chain c's Proposed row its Current one.
+func (s *slots) Accept(c int) { s.cur[c] ^= 1 }
+
 // moveEnumerator is implemented by the proposals of this package for the
 // exactness tests: SetMove applies the j-th of Moves() moves to chain c
 // exactly as Draw would have drawn it. Moves with probability zero (a
