@@ -80,9 +80,9 @@ type gwgProposal struct {
 	slots
 	wt    []float64 // 2n×width proposal weights, two rows per chain (see slots)
 	sum   []float64 // 2n, Σ of each row of wt
-	fwd   []int32      // n×k indices drawn at x
-	rev   []int32      // n×k indices whose draw at x′ undoes the move
-	flips []int32      // n×k distinct indices changed by the move, nflip[c] used
+	fwd   []int32   // n×k indices drawn at x
+	rev   []int32   // n×k indices whose draw at x′ undoes the move
+	flips []int32   // n×k distinct indices changed by the move, nflip[c] used
 	nflip []int32
 
 	scratch [maxDraws]float64
@@ -213,7 +213,6 @@ func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
 	}
 	return p.setMove(c, draws[:p.k], xp)
 }
-
 
 // LogQ is the log-probability of chain c's move under the weights at x and
 // of the move back under those at x′: the sum of the draws' log-probabilities,

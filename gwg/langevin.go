@@ -58,7 +58,7 @@ type langevinProposal struct {
 	p       []float64 // 2n×D flip probabilities σ(lᵢ), two rows per chain (see slots)
 	logFlip []float64 // 2n×D log σ(lᵢ) − log σ(−lᵢ), the log-odds of flipping: lᵢ itself
 	logStay []float64 // 2n, Σᵢ log σ(−lᵢ): log q of flipping nothing
-	flips   []int32      // n×D, the first nflip[c] are the sites chain c flips
+	flips   []int32   // n×D, the first nflip[c] are the sites chain c flips
 	nflip   []int32
 }
 
