@@ -15,8 +15,8 @@ echo "== 2/3 sample: 64 chains from the replay buffer, 200 more GWG steps under 
 "$bin" sample --checkpoint "$run" --chains 64 --steps 200 --out "$run/samples.png"
 
 echo
-echo "== 3/3 evaluate: AIS estimate of log Z and the test log-likelihood (short schedule: optimistic)"
-"$bin" eval --checkpoint "$run" --temperatures 1000 --chains 50 --repeats 2 --splits test --json "$run/eval.json"
+echo "== 3/3 evaluate: the test log-likelihood, bracketed by AIS (optimistic) and RAISE on 100 test images (conservative)"
+"$bin" eval --checkpoint "$run" --temperatures 1000 --chains 50 --repeats 2 --splits test --raise 100 --json "$run/eval.json"
 
 echo
 echo "Done. Look at $run/samples.png and the training curves in $run/."

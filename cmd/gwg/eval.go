@@ -410,7 +410,7 @@ func (r *evalReport) print(w io.Writer) error {
 	fmt.Fprintf(tw, "log Ẑ\t%.3f ± %.3f (se from %s; bootstrap %.3f)\n", r.LogZ, r.StdErr, r.StdErrMethod, r.BootstrapStdErr)
 	fmt.Fprintf(tw, "weight ESS\t%.1f of %d\n", r.ESS, r.Weights)
 	if r.ESS < lowESS*float64(r.Weights) {
-		fmt.Fprintf(tw, "warning\ta few chains carry the estimate: its error bars are optimistic; use more temperatures\n")
+		fmt.Fprintf(tw, "warning\ta few chains carry the estimate: its error bars are optimistic; use more temperatures, or --raise N for a conservative bound beside it\n")
 	}
 	if len(r.Splits) > 0 {
 		fmt.Fprintf(tw, "\nsplit (%s)\timages\tmean f\tlog-likelihood\n", r.Dataset)
@@ -422,6 +422,11 @@ func (r *evalReport) print(w io.Writer) error {
 	if q := r.RAISE; q != nil {
 		fmt.Fprintf(tw, "RAISE\t%s, %d examples: log-likelihood ≥ %.3f ± %.3f over examples; AIS on the same examples %.3f, gap %.3f ± %.3f\n",
 			q.Split, q.N, q.LogLikelihood, q.StdErr, q.AISLogLikelihood, q.Gap, q.GapStdErr)
+		// The two estimates err in opposite directions (in expectation), so
+		// together they bound the answer even when neither schedule is long
+		// enough to be trusted alone.
+		fmt.Fprintf(tw, "bracket\tthe mean log-likelihood of these %d %s examples lies between %.1f (RAISE, conservative) and %.1f (AIS, optimistic), in expectation\n",
+			q.N, q.Split, q.LogLikelihood, q.AISLogLikelihood)
 	}
 	if q := r.Reverse; q != nil {
 		fmt.Fprintf(tw, "reverse AIS\t%d buffer chains: log Z ≈ %.3f ± %.3f (ESS %.1f; an upper estimate only if the buffer is at equilibrium)\n",

@@ -62,3 +62,27 @@ func TestEvalLateWriteFailureKeepsTheNumbers(t *testing.T) {
 		t.Errorf("%s exists: %v", out, err)
 	}
 }
+
+// TestEvalPrintsTheBracket: with RAISE, the report states the interval
+// that the log-likelihood lies in, the one informative number of a short
+// schedule; without it, the low-ESS warning points to --raise.
+func TestEvalPrintsTheBracket(t *testing.T) {
+	path, _ := saveRBM(t, 784, 5, "dynamic_mnist")
+	var stdout, stderr bytes.Buffer
+	args := []string{"eval", "--checkpoint", path, "--temperatures", "30", "--chains", "10", "--repeats", "2",
+		"--splits", "test", "--raise", "10", "--rbm-check=false", "--quiet"}
+	if code := run(args, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	if !strings.Contains(out, "bracket") || !strings.Contains(out, "lies between") {
+		t.Errorf("no bracket line:\n%s", out)
+	}
+	stdout.Reset()
+	if code := run(args[:len(args)-4], &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if out := stdout.String(); strings.Contains(out, "warning") && !strings.Contains(out, "--raise") {
+		t.Errorf("the low-ESS warning does not point to --raise:\n%s", out)
+	}
+}
