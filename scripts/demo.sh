@@ -16,7 +16,7 @@ echo "== 2/3 sample: 64 chains from the replay buffer, 200 more GWG steps under 
 
 echo
 echo "== 3/3 evaluate: the test log-likelihood, bracketed by AIS (optimistic) and RAISE on 100 test images (conservative)"
-"$bin" eval --checkpoint "$run" --temperatures 1000 --chains 50 --repeats 2 --splits test --raise 100 --json "$run/eval.json"
+"$bin" eval --checkpoint "$run" --temperatures 3000 --chains 50 --repeats 2 --splits test --raise 100 --json "$run/eval.json"
 
 echo
 echo "Done. Look at $run/samples.png and the training curves in $run/."
