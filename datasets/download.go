@@ -12,9 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
-
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/gwg-go/gwg/internal/atomicfile"
 )
@@ -90,9 +87,45 @@ func remoteFiles(name string) ([]remoteFile, error) {
 	return nil, err
 }
 
+// Progress hears how a download goes, one file at a time: a line of news
+// (Note set: the file is already present and valid, or present but invalid
+// and fetched again), or its bytes as they arrive (Done of Total; Total is
+// −1 when unknown), ending with one call with End set, after success or
+// failure. The command line draws it; nil reports nothing.
+type Progress func(Event)
+
+// Event is one report of a download to a Progress callback.
+type Event struct {
+	File        string
+	Note        string
+	Done, Total int64
+	End         bool
+}
+
+// report calls p with e unless p is nil.
+func (p Progress) report(e Event) {
+	if p != nil {
+		p(e)
+	}
+}
+
+// counter reports the bytes written through it.
+type counter struct {
+	p    Progress
+	file string
+	done int64
+	tot  int64
+}
+
+func (c *counter) Write(b []byte) (int, error) {
+	c.done += int64(len(b))
+	c.p(Event{File: c.file, Done: c.done, Total: c.tot})
+	return len(b), nil
+}
+
 // Download fetches the data set name from its canonical source into its
 // folder under dataDir; see DownloadFrom.
-func Download(ctx context.Context, name, dataDir string, client *http.Client, progress io.Writer) error {
+func Download(ctx context.Context, name, dataDir string, client *http.Client, progress Progress) error {
 	return DownloadFrom(ctx, name, dataDir, "", client, progress)
 }
 
@@ -100,10 +133,9 @@ func Download(ctx context.Context, name, dataDir string, client *http.Client, pr
 // dataDir, from baseURL + "/" + file name if baseURL is not empty (a mirror),
 // else from the canonical URLs. Files already present and valid are kept.
 // Each file is written to a temporary file, checked (size and SHA-256 where
-// known, else by parsing it) and only then renamed into place. A progress
-// bar is drawn on progress if it is not nil. client nil means
-// http.DefaultClient.
-func DownloadFrom(ctx context.Context, name, dataDir, baseURL string, client *http.Client, progress io.Writer) error {
+// known, else by parsing it) and only then renamed into place. progress,
+// when not nil, hears how it goes. client nil means http.DefaultClient.
+func DownloadFrom(ctx context.Context, name, dataDir, baseURL string, client *http.Client, progress Progress) error {
 	files, err := remoteFiles(name)
 	if err != nil {
 		return err
@@ -117,7 +149,7 @@ func DownloadFrom(ctx context.Context, name, dataDir, baseURL string, client *ht
 	return downloadFiles(ctx, files, filepath.Join(dataDir, d.folder), client, progress)
 }
 
-func downloadFiles(ctx context.Context, files []remoteFile, dir string, client *http.Client, progress io.Writer) error {
+func downloadFiles(ctx context.Context, files []remoteFile, dir string, client *http.Client, progress Progress) error {
 	if client == nil {
 		client = http.DefaultClient
 	}
@@ -127,14 +159,12 @@ func downloadFiles(ctx context.Context, files []remoteFile, dir string, client *
 	for _, f := range files {
 		dest := filepath.Join(dir, f.name)
 		if _, err := os.Stat(dest); err == nil {
-			if err := f.verify(dest); err == nil {
-				if progress != nil {
-					fmt.Fprintf(progress, "%s: already present and valid\n", dest)
-				}
+			verr := f.verify(dest)
+			if verr == nil {
+				progress.report(Event{File: f.name, Note: dest + ": already present and valid"})
 				continue
-			} else if progress != nil {
-				fmt.Fprintf(progress, "%s: present but invalid (%v); downloading again\n", dest, err)
 			}
+			progress.report(Event{File: f.name, Note: fmt.Sprintf("%s: present but invalid (%v); downloading again", dest, verr)})
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("datasets: %w", err)
 		}
@@ -175,7 +205,7 @@ func (f *remoteFile) verifyContent(path string, n int64, sum []byte) error {
 }
 
 // fetch downloads f to dest through a temporary file in dest's folder.
-func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, progress io.Writer) error {
+func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, progress Progress) error {
 	fail := func(err error) error { return fmt.Errorf("datasets: downloading %s: %w", f.url, err) }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.url, nil)
 	if err != nil {
@@ -200,32 +230,15 @@ func fetch(ctx context.Context, client *http.Client, f remoteFile, dest string, 
 	defer tmp.Abort()
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
-	var bar *progressbar.ProgressBar
+	total := resp.ContentLength
+	if total < 0 {
+		total = f.size // -1 again if unknown
+	}
 	if progress != nil {
-		total := resp.ContentLength
-		if total < 0 {
-			total = f.size // -1 again if unknown: the bar becomes a spinner
-		}
-		bar = progressbar.NewOptions64(total,
-			progressbar.OptionSetWriter(progress),
-			progressbar.OptionSetDescription(f.name),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionShowTotalBytes(true),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }),
-		)
-		w = io.MultiWriter(w, bar)
+		w = io.MultiWriter(w, &counter{p: progress, file: f.name, tot: total})
 	}
 	n, err := io.Copy(w, resp.Body)
-	if bar != nil {
-		if err == nil {
-			bar.Finish()
-		} else {
-			bar.Exit()
-			fmt.Fprintln(progress)
-		}
-	}
+	progress.report(Event{File: f.name, Done: n, Total: total, End: true})
 	if err != nil {
 		return fail(fmt.Errorf("after %d bytes: %w", n, err))
 	}

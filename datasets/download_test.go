@@ -68,8 +68,8 @@ func TestDownloadFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "sub")
-			var progress bytes.Buffer
-			err := downloadFiles(context.Background(), []remoteFile{tt.f}, dir, srv.Client(), &progress)
+			var last Event
+			err := downloadFiles(context.Background(), []remoteFile{tt.f}, dir, srv.Client(), func(e Event) { last = e })
 			dest := filepath.Join(dir, tt.f.name)
 			if tt.want == "" {
 				if err != nil {
@@ -78,8 +78,8 @@ func TestDownloadFiles(t *testing.T) {
 				if got, _ := os.ReadFile(dest); !bytes.Equal(got, good) {
 					t.Error("downloaded file differs")
 				}
-				if !strings.Contains(progress.String(), tt.f.name) {
-					t.Errorf("progress %q does not name the file", progress.String())
+				if want := (Event{File: tt.f.name, Done: int64(len(good)), Total: int64(len(good)), End: true}); last != want { // the server announces the size
+					t.Errorf("last progress event %+v, want %+v", last, want)
 				}
 			} else {
 				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.f.url) {
@@ -140,9 +140,21 @@ func TestDownloadFromCaltech(t *testing.T) {
 		caltechVar("train_data", im[:a], false), caltechVar("val_data", im[a:b], false), caltechVar("test_data", im[b:], false))
 	srv := fileServer(t, map[string][]byte{caltechSplitFile: file}, nil)
 	dir := t.TempDir()
-	var progress bytes.Buffer
-	if err := DownloadFrom(context.Background(), "caltech", dir, srv.URL+"/", srv.Client(), &progress); err != nil {
+	var events []Event
+	progress := func(e Event) { events = append(events, e) }
+	if err := DownloadFrom(context.Background(), "caltech", dir, srv.URL+"/", srv.Client(), progress); err != nil {
 		t.Fatal(err)
+	}
+	if n := len(events); n < 2 || events[n-1] != (Event{File: caltechSplitFile, Done: int64(len(file)), Total: int64(len(file)), End: true}) ||
+		events[n-2].Done != int64(len(file)) || events[n-2].End {
+		t.Errorf("progress events end with %+v", events[max(0, n-2):])
+	}
+	events = nil
+	if err := DownloadFrom(context.Background(), "caltech", dir, srv.URL+"/", srv.Client(), progress); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || !strings.Contains(events[0].Note, "already present and valid") {
+		t.Errorf("second download reported %+v", events)
 	}
 	set, err := Open("caltech", dir)
 	if err != nil {

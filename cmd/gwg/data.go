@@ -10,6 +10,9 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/gwg-go/gwg/datasets"
 )
@@ -158,7 +161,7 @@ func dataDownload(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	dir := datasets.DataDir(*dataDir)
-	if err := datasets.DownloadFrom(ctx, *name, dir, *baseURL, nil, stderr); err != nil {
+	if err := datasets.DownloadFrom(ctx, *name, dir, *baseURL, nil, downloadProgress(stderr)); err != nil {
 		return err
 	}
 	info, err := datasets.Describe(*name, dir)
@@ -272,4 +275,37 @@ func (d *dataFileFlags) open(name, dataDir string) (*datasets.Set, error) {
 		return datasets.OpenFile(d.path, d.opts)
 	}
 	return openDataset(name, dataDir)
+}
+
+// downloadProgress draws a download on w: its notes as lines, each file's
+// bytes as a bar (a spinner when the size is unknown).
+func downloadProgress(w io.Writer) datasets.Progress {
+	var bar *progressbar.ProgressBar
+	return func(e datasets.Event) {
+		switch {
+		case e.Note != "":
+			fmt.Fprintln(w, e.Note)
+			return
+		case bar == nil:
+			bar = progressbar.NewOptions64(e.Total,
+				progressbar.OptionSetWriter(w),
+				progressbar.OptionSetDescription(e.File),
+				progressbar.OptionShowBytes(true),
+				progressbar.OptionShowTotalBytes(true),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+		}
+		_ = bar.Set64(e.Done) // a bar that cannot draw must not stop the download
+		if !e.End {
+			return
+		}
+		if e.Done == e.Total || e.Total < 0 {
+			_ = bar.Finish()
+		} else {
+			_ = bar.Exit()
+			fmt.Fprintln(w)
+		}
+		bar = nil
+	}
 }
