@@ -65,7 +65,7 @@ func benchDeep(b *testing.B, arch string) (*Model, []float32) {
 }
 
 // BenchmarkDeepGradX measures one ∇ₓf of a batch of 100 chains, what a
-// sampler pays per gradient evaluation; a GWG step makes two.
+// sampler pays per gradient evaluation (a GWG step makes one).
 func BenchmarkDeepGradX(b *testing.B) {
 	for _, arch := range []string{"mlp-256", "resnet-64"} {
 		b.Run(arch, func(b *testing.B) {
