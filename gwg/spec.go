@@ -61,8 +61,8 @@ type Registration struct {
 	// the default is Name alone.
 	Examples []string
 	// Biased marks a kernel that does not leave the target invariant
-	// (dula): the exactness tests check that they can tell, and AIS warns
-	// that its estimate is biased with it.
+	// (dula): the exactness tests check that they can tell instead of
+	// asserting πP = π, and the empirical tests leave it out.
 	Biased bool
 	// New builds the kernel for model m; sp has every parameter set, checked
 	// against its Param. Errors that depend on the model (a block larger
