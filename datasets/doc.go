@@ -47,7 +47,8 @@
 // Files are looked for under a data directory (DataDir: a flag, else
 // $GWG_DATA_DIR, else a per-user cache folder), in the subfolders
 // binarized_mnist, omniglot, caltech101_silhouettes and freyfaces. Download fetches them
-// from their canonical sources. Every reader checks sizes, types and
+// from their canonical sources and reports its progress to a callback
+// (Progress), which the command line draws. Every reader checks sizes, types and
 // truncation and reports the file and the problem; none panics on bad input.
 //
 // The seeds of the fixed binarisations, shuffles and splits are constants of

@@ -4,10 +4,17 @@
 // bit-exactly, metrics and sample grids on disk, and a guard that rolls a
 // diverging run back instead of letting NaN overwrite good weights.
 //
+// The model comes from the registry of package ebm by architecture name
+// (ebm.NewTrainable), built for the shape of the training split: binary
+// images or categorical data fed one-hot. The trainer knows no architecture
+// and imports no neural-net code; a program links the deep nets by
+// importing package ebm/deep.
+//
 // # One iteration
 //
-//  1. A batch of training images (dynamically binarised splits draw fresh
-//     bits every time).
+//  1. A batch of training examples as the model reads them (dynamically
+//     binarised splits draw fresh bits every time; categorical splits are
+//     one-hot).
 //  2. A batch of distinct rows of the replay buffer of persistent chains,
 //     advanced by K sampler steps under the current model (not the EMA), and
 //     written back.
