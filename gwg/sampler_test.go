@@ -87,9 +87,18 @@ func TestStatsCounted(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, st := runSteps(t, mustNew(t, tc.name, m), x, steps, 3)
+			s := mustNew(t, tc.name, m)
+			_, st := runSteps(t, s, x, steps, 3)
 			if st.Steps != steps || st.Transitions != n*steps {
 				t.Errorf("Steps %d, Transitions %d", st.Steps, st.Transitions)
+			}
+			var per ChainStats
+			for _, c := range s.(*driver).st.Chain {
+				per.Accepted += c.Accepted
+				per.Hops += c.Hops
+			}
+			if per.Accepted != st.Accepted || per.Hops != st.Hops {
+				t.Errorf("per-chain counts sum to %+v, totals %d accepted, %d hops", per, st.Accepted, st.Hops)
 			}
 			if st.Evals != tc.evals || st.GradEvals != tc.grads || st.Conditionals != tc.conds {
 				t.Errorf("Evals %d, GradEvals %d, Conditionals %d; want %d, %d, %d",
