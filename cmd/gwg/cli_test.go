@@ -157,3 +157,21 @@ func TestInspectNestedConfig(t *testing.T) {
 		t.Errorf("configLines = %q, want %q", lines, want)
 	}
 }
+
+// TestErrorPrefixesDoNotStack: the packages' own prefixes ("train: ",
+// "datasets: ", …) do not follow the command's; an unknown command is one
+// line too.
+func TestErrorPrefixesDoNotStack(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.gwg")
+	checkRuns(t, []runCase{
+		{[]string{"train", "--lr", "-1"}, 2, "gwg train: bad config: learning rate -1"},
+		{[]string{"inspect", missing}, 1, "gwg inspect: " + missing + ": open"},
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"--bogus"}, &out, &errb); code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "gwg help") {
+		t.Errorf("gwg --bogus: exit %d, stderr %q: want 2 and one line pointing to gwg help", code, errb.String())
+	}
+	if got := cleanMessage("train: bad config: nn: architecture"); got != "bad config: nn: architecture" {
+		t.Errorf("cleanMessage = %q", got)
+	}
+}

@@ -80,6 +80,24 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 var errHelp = errors.New("help requested")
 
+// packagePrefixes are the prefixes this module's packages put on their
+// errors; after "gwg COMMAND: " they only stack up.
+var packagePrefixes = []string{"gwg: ", "train: ", "datasets: ", "ckpt: ", "ebm: ", "nn: ", "bench: ", "charts: "}
+
+// cleanMessage strips the package prefixes at the start of an error message.
+func cleanMessage(msg string) string {
+	for {
+		trimmed := msg
+		for _, p := range packagePrefixes {
+			trimmed = strings.TrimPrefix(trimmed, p)
+		}
+		if trimmed == msg {
+			return msg
+		}
+		msg = trimmed
+	}
+}
+
 // errInterrupted ends a command that stopped cleanly on Ctrl-C or SIGTERM
 // and has said so: exit status 130, the shell's for SIGINT, so that
 // `gwg train && gwg eval` does not go on with half the work.
@@ -120,8 +138,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "gwg: unknown command %q\n\n", args[0])
-		usage(stderr)
+		fmt.Fprintf(stderr, "gwg: unknown command %q (see gwg help)\n", args[0])
 		return 2
 	}
 	err := c.run(args[1:], stdout, stderr)
@@ -131,8 +148,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
 	}
-	// The library's own "gwg: " prefix would stack on the command's.
-	fmt.Fprintf(stderr, "gwg %s: %s\n", c.name, strings.TrimPrefix(err.Error(), "gwg: "))
+	fmt.Fprintf(stderr, "gwg %s: %s\n", c.name, cleanMessage(err.Error()))
 	if errors.Is(err, errUsage) {
 		return 2
 	}
