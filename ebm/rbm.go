@@ -12,6 +12,7 @@ import (
 
 	"github.com/gwg-go/gwg/internal/bernoulli"
 	"github.com/gwg-go/gwg/internal/fastmath"
+	"github.com/gwg-go/gwg/internal/parallel"
 )
 
 // MaxExactHidden is the largest hidden layer for which RBM.LogZ sums over
@@ -585,25 +586,33 @@ func (m *RBM) hiddenPre(x []float32, n int) []float32 {
 	return act
 }
 
-// smallGemm is the number of multiply-adds below which gemm splits a product
-// into row blocks. gonum's native BLAS goes parallel as soon as the output
-// spans four 64×64 blocks, and its goroutines and channels then cost more
-// than such a product (a 100×100×25 GEMM runs faster serially) and allocate.
+// smallGemm is the number of multiply-adds below which gemm runs a product
+// on the calling goroutine: it is then cheaper than starting workers, and
+// nothing is allocated (the samplers' steps on small RBMs allocate nothing).
 const smallGemm = 1 << 20
 
-// gemm computes C = A·op(B) + C for row-major operands through blas32.
+// gemm computes C = A·op(B) + C for row-major operands through blas32. A
+// large product is cut into one block of rows per processor; every row of
+// C is computed by the same operations whatever the blocks (see
+// internal/blas), so the results do not depend on the number of processors.
 func gemm(tB blas.Transpose, a, b, c blas32.General) {
-	if a.Rows*a.Cols*c.Cols >= smallGemm {
+	if a.Rows*a.Cols*c.Cols < smallGemm {
 		blas32.Gemm(blas.NoTrans, tB, 1, a, b, 1, c)
 		return
 	}
-	const rows = 64
-	for r := 0; r < a.Rows; r += rows {
-		n := min(rows, a.Rows-r)
+	gemmRows(tB, a, b, c)
+}
+
+// gemmRows is gemm over row blocks on every processor; a function of its own
+// so that the serial path does not allocate the closure.
+func gemmRows(tB blas.Transpose, a, b, c blas32.General) {
+	parts := parallel.Workers(a.Rows)
+	parallel.Each(parts, func(_, i int) {
+		lo, hi := parallel.Split(a.Rows, parts, i)
 		blas32.Gemm(blas.NoTrans, tB, 1,
-			blas32.General{Rows: n, Cols: a.Cols, Stride: a.Stride, Data: a.Data[r*a.Stride:]}, b, 1,
-			blas32.General{Rows: n, Cols: c.Cols, Stride: c.Stride, Data: c.Data[r*c.Stride:]})
-	}
+			blas32.General{Rows: hi - lo, Cols: a.Cols, Stride: a.Stride, Data: a.Data[lo*a.Stride:]}, b, 1,
+			blas32.General{Rows: hi - lo, Cols: c.Cols, Stride: c.Stride, Data: c.Data[lo*c.Stride:]})
+	})
 }
 
 func (m *RBM) weights() blas32.General { return m.general(m.W, m.H, m.D) }

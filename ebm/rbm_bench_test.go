@@ -71,7 +71,7 @@ func BenchmarkRBMGemm(b *testing.B) {
 }
 
 // BenchmarkRBMGemmRowBlocks is BenchmarkRBMGemm through the model's gemm,
-// which keeps small products on gonum's serial path.
+// which spreads large products over the processors in blocks of rows.
 func BenchmarkRBMGemmRowBlocks(b *testing.B) {
 	benchRBMGemms(b, gemm)
 }
