@@ -15,8 +15,10 @@ DATA_DIR ?= $(or $(GWG_DATA_DIR),$(wildcard ../shared/data))
 
 all: lint test build
 
+# -buildvcs=auto stamps the VCS revision (gwg --version) when building from
+# a git checkout, even where GOFLAGS turns stamping off.
 build:
-	$(GO) build $(TAGS) -o $(BIN) ./cmd/gwg
+	$(GO) build -buildvcs=auto $(TAGS) -o $(BIN) ./cmd/gwg
 
 # The main job on the embedded default data set (dynamic MNIST from the Go
 # module cache; no download, no flags).

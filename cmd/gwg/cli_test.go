@@ -175,3 +175,12 @@ func TestErrorPrefixesDoNotStack(t *testing.T) {
 		t.Errorf("cleanMessage = %q", got)
 	}
 }
+
+// TestSubcommandErrorsNameTheSubcommand: "gwg data show: …", not "gwg data: …".
+func TestSubcommandErrorsNameTheSubcommand(t *testing.T) {
+	checkRuns(t, []runCase{
+		{[]string{"data", "show", "--n", "0"}, 2, "gwg data show: --n must be at least 1"},
+		{[]string{"bench", "rbm", "--bogus"}, 2, "gwg bench rbm: flag provided but not defined"},
+		{[]string{"data", "frobnicate"}, 2, `unknown subcommand "frobnicate"`},
+	})
+}

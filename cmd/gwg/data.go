@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(command{name: "data", summary: "list, download and look at the data sets: data info|download|show", run: runData})
+	register(command{name: "data", summary: "list, download and look at the data sets: data info|download|show", run: runData, subcommands: true})
 }
 
 const dataSynopsis = "info|download|show [flags]"

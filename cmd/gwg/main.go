@@ -20,6 +20,9 @@ type command struct {
 	// run parses args with its own FlagSet and does the work; it returns
 	// errUsage (possibly wrapped) for bad invocations.
 	run func(args []string, stdout, stderr io.Writer) error
+	// subcommands: the first argument names a subcommand, which errors name
+	// too ("gwg data show: …").
+	subcommands bool
 }
 
 var commands = map[string]command{}
@@ -148,7 +151,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errInterrupted):
 		return exitInterrupted
 	}
-	fmt.Fprintf(stderr, "gwg %s: %s\n", c.name, cleanMessage(err.Error()))
+	name := c.name
+	if c.subcommands && len(args) > 1 && !strings.HasPrefix(args[1], "-") && args[1] != "help" {
+		name += " " + args[1]
+	}
+	fmt.Fprintf(stderr, "gwg %s: %s\n", name, cleanMessage(err.Error()))
 	if errors.Is(err, errUsage) {
 		return 2
 	}
