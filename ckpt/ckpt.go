@@ -30,6 +30,9 @@ type Checkpoint struct {
 	BaseMean []float32 `msgpack:"base_mean"`
 	// Dataset names the data set the model was trained on.
 	Dataset string `msgpack:"dataset"`
+	// DataFile is the user's file the model was trained on, when it was
+	// not a built-in data set; zero otherwise.
+	DataFile DataFile `msgpack:"data_file,omitempty"`
 	// Shape is the layout of the data set's examples; zero in checkpoints
 	// written before it was stored.
 	Shape Shape `msgpack:"shape"`
@@ -247,6 +250,9 @@ func (c *Checkpoint) validate() error {
 		}
 	}
 	if err := c.sameLayout("EMA", c.EMA); err != nil {
+		return err
+	}
+	if err := c.DataFile.check(); err != nil {
 		return err
 	}
 	if c.Train == nil {

@@ -107,6 +107,7 @@ func ToCheckpoint(s *Snapshot, model Model, shape datasets.Shape, note string) (
 		EMA:      ebm.Tensors(params, s.EMA),
 		BaseMean: model.Mu(),
 		Dataset:  s.Config.Dataset,
+		DataFile: s.Config.Data,
 		Shape:    CheckpointShape(shape),
 		Train:    ts,
 		Created:  time.Now().UTC(),

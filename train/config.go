@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
@@ -17,12 +18,15 @@ import (
 // checkpoint, so a resumed run continues with the settings it started with.
 type Config struct {
 	Dataset string `msgpack:"dataset" json:"dataset"`
-	Model   string `msgpack:"model" json:"model"`     // architecture name, e.g. "mlp-256"
-	Sampler string `msgpack:"sampler" json:"sampler"` // sampler name, e.g. "gwg"
-	Steps   int    `msgpack:"steps" json:"steps"`     // K, sampler steps per iteration
-	Iters   int    `msgpack:"iters" json:"iters"`     // total iterations
-	Batch   int    `msgpack:"batch" json:"batch"`     // data and chain batch size
-	Seed    uint64 `msgpack:"seed" json:"seed"`
+	// Data is the user's file of codes the run trains on; zero for the
+	// built-in data set named by Dataset (then the file's base name).
+	Data    ckpt.DataFile `msgpack:"data_file,omitempty" json:"data_file,omitempty"`
+	Model   string        `msgpack:"model" json:"model"`     // architecture name, e.g. "mlp-256"
+	Sampler string        `msgpack:"sampler" json:"sampler"` // sampler name, e.g. "gwg"
+	Steps   int           `msgpack:"steps" json:"steps"`     // K, sampler steps per iteration
+	Iters   int           `msgpack:"iters" json:"iters"`     // total iterations
+	Batch   int           `msgpack:"batch" json:"batch"`     // data and chain batch size
+	Seed    uint64        `msgpack:"seed" json:"seed"`
 
 	BufferSize int     `msgpack:"buffer_size" json:"buffer_size"`
 	BufferInit string  `msgpack:"buffer_init" json:"buffer_init"` // "base", "data" or "uniform"
@@ -148,7 +152,7 @@ func (c *Config) Validate() error {
 	check(c.MaxGap > 0, "divergence gap %g, want > 0", c.MaxGap)
 	check(c.MaxRollbacks >= 0, "rollbacks %d, want ≥ 0", c.MaxRollbacks)
 	check(c.RollbackFactor > 0 && c.RollbackFactor < 1, "rollback factor %g outside (0, 1)", c.RollbackFactor)
-	if c.Dataset != "" && !slices.Contains(datasets.Names(), c.Dataset) {
+	if c.Dataset != "" && c.Data.IsZero() && !slices.Contains(datasets.Names(), c.Dataset) {
 		check(false, "unknown data set %q (have %s)", c.Dataset, strings.Join(datasets.Names(), ", "))
 	}
 	if c.Model != "" {

@@ -232,8 +232,9 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 // dataFileFlags are the flags that read a user's file of category codes
 // (datasets.OpenFile) in place of a built-in data set.
 type dataFileFlags struct {
-	path string
-	opts datasets.FileOptions
+	path  string
+	opts  datasets.FileOptions
+	given map[string]bool // the flags given on the command line; set by check
 }
 
 // addDataFileFlags defines --data and the flags of how it is read on fs.
@@ -252,13 +253,14 @@ func addDataFileFlags(fs *flag.FlagSet) *dataFileFlags {
 func (d *dataFileFlags) check(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	d.given = set
 	if d.path == "" {
-		for _, f := range []string{"categories", "valid-size", "test-size", "split-seed"} {
+		for _, f := range readingFlags {
 			if set[f] {
 				return usageError("--%s applies only with --data", f)
 			}
 		}
-		if f := fs.Lookup("dataset"); f != nil {
+		if f := fs.Lookup("dataset"); f != nil && f.Value.String() != "" {
 			return datasetFlag(f.Value.String())
 		}
 		return nil

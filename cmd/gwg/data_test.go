@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -79,11 +78,7 @@ func TestDataDownloadFailure(t *testing.T) {
 // writeNPY writes a version 1.0 .npy file of uint8 values.
 func writeNPY(t *testing.T, path string, shape string, data []byte) {
 	t.Helper()
-	h := fmt.Sprintf("{'descr': '|u1', 'fortran_order': False, 'shape': %s, }", shape)
-	h += strings.Repeat(" ", 63-(10+len(h))%64) + "\n"
-	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(h)), byte(len(h)>>8))
-	b = append(append(b, h...), data...)
-	if err := os.WriteFile(path, b, 0o644); err != nil {
+	if err := os.WriteFile(path, npyBytes(shape, data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

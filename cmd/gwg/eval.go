@@ -63,6 +63,11 @@ type splitResult struct {
 	// results are reported in the literature.
 	BitsPerDim       float64 `json:"bits_per_dim"`
 	BitsPerDimStdErr float64 `json:"bits_per_dim_stderr"`
+	// The exact log-likelihood of the model's base distribution alone
+	// (independent sites at the training frequencies): the number the
+	// model has to beat. Absent for models without a base.
+	BaseLogLikelihood *float64 `json:"base_log_likelihood,omitempty"`
+	BaseBitsPerDim    *float64 `json:"base_bits_per_dim,omitempty"`
 }
 
 // raiseResult is the conservative side of the bracket, on a subset of a
@@ -104,6 +109,9 @@ type evalReport struct {
 	Checkpoint      string         `json:"checkpoint"`
 	Model           string         `json:"model"`
 	Dataset         string         `json:"dataset,omitempty"`
+	DataFile        string         `json:"data_file,omitempty"` // the user's file the splits were read from
+	Dims            int            `json:"dims"`                // D, the sites of a state
+	Categories      int            `json:"categories"`          // K, values per site
 	Settings        evalSettings   `json:"settings"`
 	LogZ            float64        `json:"log_z"`
 	StdErr          float64        `json:"log_z_stderr"`
@@ -133,6 +141,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	path := fs.String("checkpoint", "", "checkpoint file, or a run folder (its best checkpoint, else its latest)")
 	dataset := fs.String("dataset", "", "data set for the log-likelihoods (default: the checkpoint's)")
 	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache; dynamic_mnist needs none)")
+	dataFile := addDataFileFlags(fs)
 	splits := fs.String("splits", "valid,test", "comma-separated splits to report log-likelihoods on (train, valid, test), or none")
 	s := evalSettings{}
 	fs.IntVar(&s.Temperatures, "temperatures", 10000, "number of inverse temperatures from 0 to 1 (the paper's final numbers use 300000)")
@@ -150,6 +159,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	shard := fs.String("shard", "", "run only shard I/N (0 ≤ I < N) of the AIS blocks and write them to --shard-out; join the shards with `gwg eval merge`")
 	shardOut := fs.String("shard-out", "", "shard file to write (with --shard)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := dataFile.check(fs); err != nil {
 		return err
 	}
 	var sh shardSpec
@@ -186,7 +198,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	t0 := time.Now()
-	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
+	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, data: dataFile, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
 	file, err := resolveCheckpoint(*path)
 	if err != nil {
 		return err
@@ -302,22 +314,44 @@ func evalModelName(c *ckpt.Checkpoint) string {
 	return c.Model.Kind
 }
 
-// loadEvalSplits opens the data set and returns the named splits, static
-// and of the model's width, recording them in rep.
-func loadEvalSplits(dom ebm.Domain, c *ckpt.Checkpoint, name, dataDir string, names []string, rep *evalReport) ([]*datasets.Split, error) {
+// loadEvalSplits opens the data (file's --data, else the data set name,
+// else the file or data set the checkpoint was trained on) and returns the
+// named splits, static and of the model's width, recording them in rep.
+// A warning about the data goes to stderr.
+func (j *evalJob) loadEvalSplits(dataDir string, rep *evalReport) ([]*datasets.Split, error) {
+	dom, c, name, names := j.model.Domain(), j.c, j.dataset, j.splits
 	if len(names) == 0 {
 		return nil, nil
 	}
-	if name == "" {
-		name = c.Dataset
+	var set *datasets.Set
+	var err error
+	switch {
+	case j.data != nil && j.data.path != "":
+		var r ckpt.DataFile
+		if r, err = j.data.record(c.DataFile); err != nil {
+			return nil, err
+		}
+		if !c.DataFile.IsZero() && r.SHA256 != c.DataFile.SHA256 {
+			fmt.Fprintf(j.stderr, "note: %s is not the file the model was trained on (%s); its splits are its own\n", j.data.path, c.DataFile.Path)
+		}
+		set, err = openDataFile(j.data.path, r)
+		rep.DataFile = r.Path
+	case name == "" && !c.DataFile.IsZero():
+		set, err = openRecorded(c.DataFile, "the model of "+j.file)
+		rep.DataFile = c.DataFile.Path
+	default:
+		if name == "" {
+			name = c.Dataset
+		}
+		if name == "" {
+			return nil, usageError("the checkpoint names no data set: give --dataset, --data or --splits none")
+		}
+		set, err = openDataset(name, dataDir)
 	}
-	if name == "" {
-		return nil, usageError("the checkpoint names no data set: give --dataset or --splits none")
-	}
-	set, err := openDataset(name, dataDir)
 	if err != nil {
 		return nil, err
 	}
+	name = set.Name
 	if w := set.Train.Layout().ModelWidth(); w != dom.Width() {
 		return nil, fmt.Errorf("the model has %d values per state, %s examples %d", dom.Width(), name, w)
 	}
@@ -345,6 +379,12 @@ func evalSubset(sp *datasets.Split, n int, rng *rand.Rand) []float32 {
 	x := make([]float32, n*sp.Layout().ModelWidth())
 	sp.Batch(x, idx, nil)
 	return x
+}
+
+// bitsPerDim is a log-likelihood in nats over dims sites as bits per
+// site, −LL / (D ln 2), the unit of the categorical literature.
+func bitsPerDim(ll float64, dims int) float64 {
+	return -ll / (float64(dims) * math.Ln2)
 }
 
 // evalProgress returns an AIS progress callback, or nil when quiet: a bar
@@ -402,9 +442,22 @@ func (r *evalReport) print(w io.Writer) error {
 		fmt.Fprintf(tw, "warning\ta few chains carry the estimate: its error bars are optimistic; use more temperatures, or --raise N for a conservative bound beside it\n")
 	}
 	if len(r.Splits) > 0 {
-		fmt.Fprintf(tw, "\nsplit (%s)\texamples\tmean f\tlog-likelihood (nats)\tbits/dim\n", r.Dataset)
+		// Beside the base distribution alone: the number to beat.
+		base := r.Splits[0].BaseLogLikelihood != nil
+		head := "\nsplit (%s)\texamples\tmean f\tlog-likelihood (nats)\tbits/dim"
+		if base {
+			head += "\tbase log-likelihood\tbase bits/dim"
+		}
+		fmt.Fprintf(tw, head+"\n", r.Dataset)
 		for _, sp := range r.Splits {
-			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f ± %.3f\t%.4f ± %.4f\n", sp.Split, sp.N, sp.MeanF, sp.LogLikelihood, sp.StdErr, sp.BitsPerDim, sp.BitsPerDimStdErr)
+			fmt.Fprintf(tw, "%s\t%d\t%.3f\t%.3f ± %.3f\t%.4f ± %.4f", sp.Split, sp.N, sp.MeanF, sp.LogLikelihood, sp.StdErr, sp.BitsPerDim, sp.BitsPerDimStdErr)
+			if base {
+				fmt.Fprintf(tw, "\t%.3f\t%.4f", *sp.BaseLogLikelihood, *sp.BaseBitsPerDim)
+			}
+			fmt.Fprintln(tw)
+		}
+		if r.DataFile != "" {
+			fmt.Fprintf(tw, "data\t%s\n", r.DataFile)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -446,6 +499,7 @@ type evalJob struct {
 	s        evalSettings
 	splits   []string
 	dataset  string
+	data     *dataFileFlags // --data and how to read it; nil in a merge
 	rbmCheck bool
 	stderr   io.Writer
 	quiet    bool
@@ -477,7 +531,9 @@ func (j *evalJob) load(file string) error {
 func (j *evalJob) start(dataDir string) (*evalReport, []*datasets.Split, error) {
 	rep := &evalReport{Checkpoint: j.file, Model: evalModelName(j.c), Settings: j.s, Note: flatteryNote,
 		Build: buildinfo.Current(), CheckpointBuild: j.c.Build}
-	data, err := loadEvalSplits(j.model.Domain(), j.c, j.dataset, dataDir, j.splits, rep)
+	dom := j.model.Domain()
+	rep.Dims, rep.Categories = dom.Sites, dom.Categories
+	data, err := j.loadEvalSplits(dataDir, rep)
 	return rep, data, err
 }
 
@@ -496,6 +552,7 @@ func (j *evalJob) finish(rep *evalReport, data []*datasets.Split, res *gwg.AISRe
 	rep.LogZ, rep.StdErr, rep.StdErrMethod, rep.BootstrapStdErr = res.LogZ, res.StdErr, res.StdErrMethod, res.BootstrapStdErr
 	rep.RepeatLogZ, rep.ESS, rep.Weights = res.RepeatLogZ, res.ESS, len(res.LogW)
 	rep.Evals, rep.GradEvals = res.Evals, res.GradEvals
+	dom := model.Domain()
 	for i, sp := range data {
 		meanF, err := chains.MeanLogProb(model, sp, 500)
 		if err != nil {
@@ -503,8 +560,16 @@ func (j *evalJob) finish(rep *evalReport, data []*datasets.Split, res *gwg.AISRe
 		}
 		r := &rep.Splits[i]
 		r.MeanF, r.LogLikelihood, r.StdErr = meanF, res.LogLikelihood(meanF), res.StdErr
-		perBit := float64(model.Domain().Sites) * math.Ln2
-		r.BitsPerDim, r.BitsPerDimStdErr = -r.LogLikelihood/perBit, r.StdErr/perBit
+		r.BitsPerDim, r.BitsPerDimStdErr = bitsPerDim(r.LogLikelihood, dom.Sites), r.StdErr/(float64(dom.Sites)*math.Ln2)
+		if len(c.BaseMean) > 0 {
+			// The base is normalised: its log-likelihood is exact.
+			ll, err := chains.MeanLogProb(base, sp, 500)
+			if err != nil {
+				return fmt.Errorf("%s split, base distribution: %w", sp.Name, err)
+			}
+			bits := bitsPerDim(ll, dom.Sites)
+			r.BaseLogLikelihood, r.BaseBitsPerDim = &ll, &bits
+		}
 	}
 
 	if s.RAISE > 0 {

@@ -11,6 +11,7 @@ import (
 	"codeberg.org/sbinet/npyio"
 
 	"github.com/gwg-go/gwg/datasets"
+	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/internal/chains"
 )
 
@@ -26,7 +27,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	sampler := fs.String("sampler", "gwg", "sampler spec NAME[:key=value,...], e.g. gwg, gwg-3, gwg:tau=1, dmala:step=0.2")
 	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (Bernoulli of the data mean), or auto (buffer if stored)")
 	out := fs.String("out", "samples.png", "PNG grid of the final states")
-	raw := fs.String("raw", "", "also write the final states, one byte (0/1) per pixel: .npy (uint8, chains × pixels) or .bin (raw bytes)")
+	raw := fs.String("raw", "", "also write the final states, one byte per site (0/1, or the category of a categorical model): .npy (uint8, chains × sites) or .bin (raw bytes)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -53,6 +54,9 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	c, model, err := loadModel(file)
 	if err != nil {
 		return err
+	}
+	if k := model.Domain().Categories; *raw != "" && k > 256 {
+		return usageError("--raw writes a byte per site, and the model has %d categories", k)
 	}
 	if *sampler, err = checkSampler(*sampler, model); err != nil {
 		return err
@@ -85,7 +89,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%d chains from the %s, %d %s steps in %.1fs (acceptance %.3f, %.2f sites changed per step): %s\n",
 		*nChains, start, *steps, *sampler, time.Since(t0).Seconds(), stats.AcceptRate(), stats.MeanHops(), *out)
 	if *raw != "" {
-		if err := writeRaw(*raw, x, *nChains, dom.Width()); err != nil {
+		if err := writeRaw(*raw, x, *nChains, dom); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "raw states: %s\n", *raw)
@@ -93,14 +97,23 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeRaw writes n chains of width 0/1 values as bytes: a .npy array of
-// uint8 of shape (n, width), or the bare bytes for .bin.
-func writeRaw(path string, x []float32, n, width int) error {
+// writeRaw writes n chains of dom as a byte per site, the 0/1 value or
+// the category of a one-hot block: a .npy array of uint8 of shape
+// (n, sites), or the bare bytes for .bin.
+func writeRaw(path string, x []float32, n int, dom ebm.Domain) error {
 	rows := make([][]uint8, n)
+	w, k := dom.Width(), 1
+	if dom.OneHot {
+		k = dom.Categories
+	}
 	for i := range rows {
-		rows[i] = make([]uint8, width)
-		for j, v := range x[i*width : (i+1)*width] {
-			rows[i][j] = uint8(v)
+		rows[i] = make([]uint8, dom.Sites)
+		for j, v := range x[i*w : (i+1)*w] {
+			if k == 1 {
+				rows[i][j] = uint8(v)
+			} else if v != 0 {
+				rows[i][j/k] = uint8(j % k)
+			}
 		}
 	}
 	err := atomicfile.Write(path, func(w io.Writer) error {

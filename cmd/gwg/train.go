@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -73,6 +72,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	dataDir := fs.String("data-dir", "", "data directory (default $GWG_DATA_DIR, else the user cache; dynamic_mnist needs none)")
 	out := fs.String("out", "", "run folder for checkpoints, metrics and grids (default checkpoints/DATASET-MODEL-SAMPLER)")
 	noBar := fs.Bool("no-progress", false, "no progress bar (it is off anyway when stderr is not a terminal)")
+	file := addDataFileFlags(fs)
 	// The flags' defaults are the paper preset's; -preset swaps in another.
 	var flagged train.Config = train.Paper("dynamic_mnist", "mlp-256")
 	for name, p := range configFlags(&flagged) {
@@ -93,8 +93,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if err := file.check(fs); err != nil {
+		return err
+	}
+	set := file.given
 	// The canonical spec is what the checkpoints record and what a resumed
 	// run's --sampler is compared with.
 	var err error
@@ -106,12 +108,20 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	overrideFlags(&cfg, &flagged, set, nil)
+	var fileRec ckpt.DataFile // of --data, with a fresh run's reading options
+	if file.path != "" {
+		if fileRec, err = file.record(ckpt.DataFile{}); err != nil {
+			return err
+		}
+		cfg.Dataset, cfg.Data = filepath.Base(file.path), fileRec
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageError("%v", err)
 	}
 	dir := *out
 	if dir == "" {
-		dir = filepath.Join("checkpoints", fmt.Sprintf("%s-%s-%s", cfg.Dataset, cfg.Model, cfg.Sampler))
+		name := strings.TrimSuffix(cfg.Dataset, filepath.Ext(cfg.Dataset))
+		dir = filepath.Join("checkpoints", fmt.Sprintf("%s-%s-%s", name, cfg.Model, cfg.Sampler))
 	}
 
 	point, err := train.ResumeFrom(dir)
@@ -133,6 +143,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		stored := resume.Config
 		var conflicts []string
 		overrideFlags(&stored, &flagged, set, func(name string) { conflicts = append(conflicts, "--"+name) })
+		if file.path != "" {
+			if fileRec, err = file.record(stored.Data); err != nil {
+				return err
+			}
+			if err := sameDataFile(dir, stored, file.path, fileRec); err != nil {
+				return err
+			}
+			// The same bytes: the run goes on from wherever the file is now.
+			conflicts = append(conflicts, sameReading(fileRec, stored.Data)...)
+			stored.Dataset, stored.Data = filepath.Base(file.path), fileRec
+		}
 		if len(conflicts) > 0 {
 			return usageError("%s holds a run with other %s; give another --out, or the run's own settings (gwg inspect %s)",
 				dir, strings.Join(conflicts, ", "), from)
@@ -143,7 +164,15 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	note := strings.Join(append([]string{"gwg train"}, args...), " ")
-	data, err := openDataset(cfg.Dataset, *dataDir)
+	var data *datasets.Set
+	switch {
+	case cfg.Data.IsZero():
+		data, err = openDataset(cfg.Dataset, *dataDir)
+	case file.path != "":
+		data, err = openDataFile(file.path, cfg.Data)
+	default:
+		data, err = openRecorded(cfg.Data, "the run in "+dir)
+	}
 	if err != nil {
 		return err
 	}
@@ -264,4 +293,19 @@ func etaSuffix(r train.Record, iters int) string {
 	}
 	eta := time.Duration(float64(left) * r.SecPerIter * float64(time.Second))
 	return "  ETA " + eta.Round(time.Second).String()
+}
+
+// sameDataFile refuses to resume the run stored in dir on the --data file
+// unless the run was trained on a file with the same bytes.
+// unless the run was trained on a file with the same bytes; r is the
+// record of the file at path.
+func sameDataFile(dir string, stored train.Config, path string, r ckpt.DataFile) error {
+	if stored.Data.IsZero() {
+		return usageError("%s holds a run on the data set %s, not on a file; give another --out, or no --data", dir, stored.Dataset)
+	}
+	if r.SHA256 != stored.Data.SHA256 {
+		return usageError("%s holds a run on %s (SHA-256 %.12s…), and %s is another file (SHA-256 %.12s…); give another --out, or the run's own file",
+			dir, stored.Data.Path, stored.Data.SHA256, path, r.SHA256)
+	}
+	return nil
 }
