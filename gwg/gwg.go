@@ -264,11 +264,14 @@ func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
 func flipLogits(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 	m := math.Inf(-1)
 	var bad float64 // l·0 is 0 for finite l and NaN otherwise
+	wt, g = wt[:len(x)], g[:len(x)]
 	for i, xi := range x {
 		l := float64(g[i]) * invTau * float64(1-2*xi) // no branch on the random bit
 		bad += l * 0
 		wt[i] = l
-		m = max(m, l)
+		if l > m { // not max(): its NaN and ±0 rules cost branches, and a NaN fails anyway
+			m = l
+		}
 	}
 	return m, bad == 0
 }
@@ -291,7 +294,9 @@ func categoricalLogits(wt []float64, x, g []float32, k int, invTau float64) (flo
 				return 0, false
 			}
 			wt[i*k+j] = l
-			m = max(m, l)
+			if l > m {
+				m = l
+			}
 		}
 	}
 	return m, true
