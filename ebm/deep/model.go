@@ -45,6 +45,7 @@ type Model struct {
 	dom    ebm.Domain
 	mu     []float32
 	coef   []float64 // ∂(base term)/∂x, one per input value
+	coef32 []float32 // coef rounded, as added to ∇ₓf
 	offset float64   // base term at x = 0
 	params []*ebm.Param
 	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
@@ -136,7 +137,7 @@ func New(c nn.Config, mu []float32, rng *rand.Rand, opts ...Option) (*Model, err
 
 func (d *Model) setBase(mu []float32) error {
 	w := d.dom.Width()
-	d.coef = make([]float64, w)
+	d.coef, d.coef32 = make([]float64, w), make([]float32, w)
 	if mu == nil {
 		return nil
 	}
@@ -156,6 +157,9 @@ func (d *Model) setBase(mu []float32) error {
 		}
 	}
 	d.mu = append([]float32(nil), mu...)
+	for i, c := range d.coef {
+		d.coef32[i] = float32(c)
+	}
 	return nil
 }
 
@@ -275,9 +279,22 @@ func (d *Model) evalRows(wk *worker, f []float64, grad, x []float32) error {
 		f[i] += d.base(x[i*w : (i+1)*w])
 	}
 	if grad != nil {
-		readTensor(grad, p.Output(1))
-		for i := range grad {
-			grad[i] += float32(d.coef[i%w])
+		// One pass: the net's ∇ₓ plus the base's, row by row (a one-hot
+		// row is D·K values).
+		coef := d.coef32
+		switch out := p.Output(1).Data().(type) {
+		case []float32:
+			for r := 0; r < len(grad); r += w {
+				for j, c := range coef {
+					grad[r+j] = out[r+j] + c
+				}
+			}
+		case []float64:
+			for r := 0; r < len(grad); r += w {
+				for j, c := range coef {
+					grad[r+j] = float32(out[r+j]) + c
+				}
+			}
 		}
 	}
 	return nil
@@ -510,17 +527,6 @@ func setTensor64(t *tensor.Dense, src []float64) {
 		}
 	case []float64:
 		copy(b, src)
-	}
-}
-
-func readTensor(dst []float32, t *tensor.Dense) {
-	switch b := t.Data().(type) {
-	case []float32:
-		copy(dst, b)
-	case []float64:
-		for i, v := range b {
-			dst[i] = float32(v)
-		}
 	}
 }
 
