@@ -1,7 +1,6 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -53,7 +52,7 @@ func ResumeFrom(dir string) (*ResumePoint, error) {
 		if err == nil {
 			return &ResumePoint{Snapshot: s, Path: paths[i], Build: build, Skipped: skipped}, nil
 		}
-		if !damaged(err) {
+		if !ckpt.Damaged(err) {
 			return nil, err
 		}
 		kept, rerr := moveAside(paths[i])
@@ -78,17 +77,6 @@ func loadSnapshot(path string) (*Snapshot, *ckpt.Build, error) {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, c.Build, nil
-}
-
-// damaged reports an error that says the file's bytes are bad, as opposed
-// to a file that cannot be read or is meant for another version.
-func damaged(err error) bool {
-	for _, e := range []error{ckpt.ErrCorrupt, ckpt.ErrTruncated, ckpt.ErrNotCheckpoint, ckpt.ErrInvalid} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return false
 }
 
 // moveAside renames path to path.bad (path.bad2, … if taken).

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,21 +17,38 @@ import (
 	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
-// latestIfFolder resolves a run folder to its newest checkpoint; a file is
-// returned as it is.
-func latestIfFolder(path string) (string, error) {
+// latestIfFolder resolves a run folder to its newest checkpoint that loads
+// (see newestLoadable); a file is returned as it is.
+func latestIfFolder(path string, stderr io.Writer) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil || !st.IsDir() {
 		return path, nil // Load reports a missing file with its name
 	}
-	latest, err := ckpt.Latest(path)
+	return newestLoadable(path, stderr)
+}
+
+// newestLoadable is the newest periodic checkpoint of a run folder that
+// loads. Damaged newer ones are passed over with a warning on stderr and
+// left as they are (gwg train, which writes the folder, moves them aside).
+func newestLoadable(dir string, stderr io.Writer) (string, error) {
+	paths, err := ckpt.Periodic(dir)
 	if err != nil {
 		return "", err
 	}
-	if latest == "" {
-		return "", fmt.Errorf("%s holds no checkpoint", path)
+	for i := len(paths) - 1; i >= 0; i-- {
+		_, err := ckpt.Load(paths[i])
+		if err == nil {
+			return paths[i], nil
+		}
+		if !ckpt.Damaged(err) {
+			return "", err
+		}
+		fmt.Fprintf(stderr, "warning: skipped %s: %s\n", paths[i], strings.TrimPrefix(cleanMessage(err.Error()), paths[i]+": "))
 	}
-	return latest, nil
+	if len(paths) > 0 {
+		return "", fmt.Errorf("no checkpoint in %s loads", dir)
+	}
+	return "", fmt.Errorf("%s holds no checkpoint", dir)
 }
 
 // checkSampler makes a usage error of a sampler spec that does not parse or

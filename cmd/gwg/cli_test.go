@@ -184,3 +184,36 @@ func TestSubcommandErrorsNameTheSubcommand(t *testing.T) {
 		{[]string{"data", "frobnicate"}, 2, `unknown subcommand "frobnicate"`},
 	})
 }
+
+// TestReadersPassOverDamagedCheckpoints: sample, eval and inspect of a run
+// folder whose newest checkpoint is damaged use the newest that loads, say
+// which they skipped and why, and change no file.
+func TestReadersPassOverDamagedCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	good := writeTestCheckpoint(t, dir)
+	run2 := filepath.Join(dir, "run")
+	if err := os.Mkdir(run2, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(run2, "ckpt-00000002.gwg"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(run2, "ckpt-00000004.gwg")
+	if err := os.WriteFile(bad, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"inspect", run2}, &out, &errb); code != 0 {
+		t.Fatalf("inspect: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "ckpt-00000002.gwg") || !strings.Contains(errb.String(), "warning: skipped "+bad) || !strings.Contains(errb.String(), "truncated") {
+		t.Errorf("inspect of a folder with a damaged newest checkpoint: stdout %q, stderr %q", out.String(), errb.String())
+	}
+	if got, err := os.ReadFile(bad); err != nil || len(got) != len(b)/2 {
+		t.Errorf("the damaged file changed: %d bytes, %v", len(got), err)
+	}
+}

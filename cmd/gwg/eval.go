@@ -199,7 +199,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	}
 	t0 := time.Now()
 	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, data: dataFile, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
-	file, err := resolveCheckpoint(*path)
+	file, err := resolveCheckpoint(*path, stderr)
 	if err != nil {
 		return err
 	}
@@ -273,9 +273,9 @@ func parseEvalSplits(list string) ([]string, error) {
 	return out, nil
 }
 
-// resolveCheckpoint resolves a run folder to its best checkpoint, or its latest
-// when it has no best yet; a file is returned as it is.
-func resolveCheckpoint(path string) (string, error) {
+// resolveCheckpoint resolves a run folder to its best checkpoint, or its
+// newest that loads when it has no best yet; a file is returned as it is.
+func resolveCheckpoint(path string, stderr io.Writer) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return "", err
@@ -287,14 +287,7 @@ func resolveCheckpoint(path string) (string, error) {
 	if _, err := os.Stat(best); err == nil {
 		return best, nil
 	}
-	latest, err := ckpt.Latest(path)
-	if err != nil {
-		return "", err
-	}
-	if latest == "" {
-		return "", fmt.Errorf("%s holds no checkpoint", path)
-	}
-	return latest, nil
+	return newestLoadable(path, stderr)
 }
 
 // evalBaseMean is the AIS base of a checkpoint: the deep model's own base, so

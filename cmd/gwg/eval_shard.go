@@ -150,7 +150,7 @@ func runEvalMerge(args []string, stdout, stderr io.Writer) error {
 	first := shards[0]
 	file := first.Checkpoint
 	if *path != "" {
-		if file, err = resolveCheckpoint(*path); err != nil {
+		if file, err = resolveCheckpoint(*path, stderr); err != nil {
 			return err
 		}
 	}

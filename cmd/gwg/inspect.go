@@ -48,7 +48,7 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 	if *rows < -1 {
 		return usageError("-rows %d: want -1 (all) or more", *rows)
 	}
-	path, err := latestIfFolder(files[0])
+	path, err := latestIfFolder(files[0], stderr)
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	if err := checkPNGOut("out", *out); err != nil {
 		return err
 	}
-	file, err := latestIfFolder(*path)
+	file, err := latestIfFolder(*path, stderr)
 	if err != nil {
 		return err
 	}
