@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/parallel"
 )
 
 // Proposal is the move distribution of a Metropolis–Hastings sampler,
@@ -21,7 +22,9 @@ type Proposal interface {
 	// Resize sizes the proposal's buffers for n chains.
 	Resize(n int)
 	// Derive computes chain c's data in slot from its state x and gradient
-	// g, and reports false if the gradient makes it non-finite.
+	// g, and reports false if the gradient makes it non-finite. Calls for
+	// different chains may run at the same time (the kernel spreads large
+	// batches over the processors), so Derive must write only chain c's data.
 	Derive(slot Slot, c int, x, g []float32) bool
 	// Draw draws chain c's move from its Current slot and applies it to xp,
 	// a copy of the chain's state, returning the number of sites changed.
@@ -93,6 +96,7 @@ type mhKernel struct {
 	hops     []int32 // sites each proposal changes; −1 once rejected
 	logFwd   []float64
 	logAlpha []float64
+	derived  []bool // per chain: Derive succeeded
 }
 
 // NewMH returns the Metropolis–Hastings kernel of proposal p on model m;
@@ -122,13 +126,48 @@ func (k *mhKernel) Refresh(st *State) error {
 	if err := checkF(k.name, st.Stats.Steps, "f(x)", st.F); err != nil {
 		return err
 	}
-	w := st.Domain.Width()
-	for c := range st.N() {
-		if !k.prop.Derive(Current, c, st.X[c*w:(c+1)*w], st.Grad[c*w:(c+1)*w]) {
-			return gradError(k.name, st.Stats.Steps, c)
-		}
+	if c := k.derive(Current, st.N(), st.Domain.Width(), st.X, st.Grad); c >= 0 {
+		return gradError(k.name, st.Stats.Steps, c)
 	}
 	return nil
+}
+
+// parallelSites is the number of site-chains (chains × width) from which
+// derive spreads the chains over the processors; below it, starting workers
+// costs more than it saves, and the serial path allocates nothing.
+const parallelSites = 1 << 14
+
+// derive calls Derive in slot for the n chains of x and g (width values
+// each) and returns the first chain, in chain order, whose data is not
+// finite, or −1. Each chain's data depends on that chain alone, so running
+// blocks of chains at the same time changes no number.
+func (k *mhKernel) derive(slot Slot, n, w int, x, g []float32) int {
+	if n*w < parallelSites || parallel.Workers(n) == 1 {
+		for c := range n {
+			if !k.prop.Derive(slot, c, x[c*w:(c+1)*w], g[c*w:(c+1)*w]) {
+				return c
+			}
+		}
+		return -1
+	}
+	return k.deriveBlocks(slot, n, w, x, g)
+}
+
+func (k *mhKernel) deriveBlocks(slot Slot, n, w int, x, g []float32) int {
+	k.derived = ensure(k.derived, n)
+	parts := parallel.Workers(n)
+	parallel.Each(parts, func(_, i int) {
+		lo, hi := parallel.Split(n, parts, i)
+		for c := lo; c < hi; c++ {
+			k.derived[c] = k.prop.Derive(slot, c, x[c*w:(c+1)*w], g[c*w:(c+1)*w])
+		}
+	})
+	for c, ok := range k.derived[:n] {
+		if !ok {
+			return c
+		}
+	}
+	return -1
 }
 
 func gradError(name string, step int64, c int) error {
@@ -164,10 +203,10 @@ func (k *mhKernel) evaluate(st *State) error {
 	if err := evalGrad(k.model, k.name, step, k.fp, k.gp, k.xp, &st.Stats); err != nil {
 		return err
 	}
+	if c := k.derive(Proposed, st.N(), w, k.xp, k.gp); c >= 0 {
+		return gradError(k.name, step, c)
+	}
 	for c := range st.N() {
-		if !k.prop.Derive(Proposed, c, k.xp[c*w:(c+1)*w], k.gp[c*w:(c+1)*w]) {
-			return gradError(k.name, step, c)
-		}
 		fwd, rev := k.prop.LogQ(c)
 		la := k.fp[c] - st.F[c]
 		if !k.symmetric {
