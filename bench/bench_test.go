@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // recorder is a fake sampler that logs the order in which lanes step.

@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // ContactsConfig sets up the contact-prediction benchmark. Zero fields take

@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // FHMMConfig sets up the factorial-HMM posterior benchmark, the reference's

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // Target is the error every sampler is asked to reach: the final log₁₀ RMSE

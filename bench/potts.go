@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // PottsConfig sets up the lattice Potts sampling benchmark, the categorical

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/gwg-go/gwg/charts"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // EqualTime is the time budget at which RBM samplers are compared: the

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/gwg"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // Record is one line of the training log: means over the iterations since

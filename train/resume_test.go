@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gwg-go/gwg/charts"
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/internal/buildinfo"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // TestResumeFallsBackPastCorruptCheckpoints: the newest checkpoints are

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gwg-go/gwg/charts"
+	"github.com/gwg-go/gwg/internal/charts"
 )
 
 func ExampleLines() {
