@@ -10,15 +10,15 @@ import (
 // reads the same examples into the same splits. The zero value means a
 // built-in data set (Checkpoint.Dataset names it).
 type DataFile struct {
-	Path   string `msgpack:"path"`   // absolute path when training started
-	SHA256 string `msgpack:"sha256"` // hex SHA-256 of the file's bytes
+	Path   string `msgpack:"path" json:"path"`     // absolute path when training started
+	SHA256 string `msgpack:"sha256" json:"sha256"` // hex SHA-256 of the file's bytes
 	// Categories is K as it was given; 0 means the largest code + 1.
-	Categories int `msgpack:"categories"`
+	Categories int `msgpack:"categories" json:"categories"`
 	// Valid and Test are the sizes of the splits cut from the examples
 	// (a count, a fraction, or 0 for a tenth), Seed the shuffle's seed.
-	Valid float64 `msgpack:"valid"`
-	Test  float64 `msgpack:"test"`
-	Seed  uint64  `msgpack:"seed"`
+	Valid float64 `msgpack:"valid" json:"valid"`
+	Test  float64 `msgpack:"test" json:"test"`
+	Seed  uint64  `msgpack:"seed" json:"seed"`
 }
 
 // IsZero reports whether d records no file (and is left out of the file).

@@ -20,7 +20,7 @@ type Config struct {
 	Dataset string `msgpack:"dataset" json:"dataset"`
 	// Data is the user's file of codes the run trains on; zero for the
 	// built-in data set named by Dataset (then the file's base name).
-	Data    ckpt.DataFile `msgpack:"data_file,omitempty" json:"data_file,omitempty"`
+	Data    ckpt.DataFile `msgpack:"data_file,omitempty" json:"data_file,omitzero"`
 	Model   string        `msgpack:"model" json:"model"`     // architecture name, e.g. "mlp-256"
 	Sampler string        `msgpack:"sampler" json:"sampler"` // sampler name, e.g. "gwg"
 	Steps   int           `msgpack:"steps" json:"steps"`     // K, sampler steps per iteration

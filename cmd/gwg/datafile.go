@@ -59,15 +59,15 @@ func openDataFile(path string, r ckpt.DataFile) (*datasets.Set, error) {
 	return datasets.OpenFile(path, datasets.FileOptions{Categories: r.Categories, Valid: r.Valid, Test: r.Test, Seed: r.Seed})
 }
 
-// openRecorded reopens the file that what (a run or a checkpoint) was
-// trained on, refusing it if it has changed since.
+// openRecorded reopens the file that r records for what (a run, a
+// checkpoint's model, an evaluation), refusing it if it has changed since.
 func openRecorded(r ckpt.DataFile, what string) (*datasets.Set, error) {
 	sum, err := fileSHA256(r.Path)
 	if err != nil {
-		return nil, fmt.Errorf("%s was trained on %s, which cannot be read now (%v): give --data with that file", what, r.Path, unwrapPathError(err))
+		return nil, fmt.Errorf("%s reads %s, which cannot be read now (%v): give --data with that file", what, r.Path, unwrapPathError(err))
 	}
 	if sum != r.SHA256 {
-		return nil, fmt.Errorf("%s was trained on %s, which has changed since (SHA-256 %.12s…, was %.12s…): give --data with the original file", what, r.Path, sum, r.SHA256)
+		return nil, fmt.Errorf("%s reads %s, which has changed since (SHA-256 %.12s…, was %.12s…): give --data with the original file", what, r.Path, sum, r.SHA256)
 	}
 	return openDataFile(r.Path, r)
 }

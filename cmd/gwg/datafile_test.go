@@ -200,6 +200,13 @@ func TestUserFileEndToEnd(t *testing.T) {
 	if rep2.Splits[0].N != 5 || rep2.Splits[1].LogLikelihood != te.LogLikelihood {
 		t.Errorf("eval of the moved file: %+v, want %+v", rep2.Splits, rep.Splits)
 	}
+	// A sharded evaluation on --data: the merge reads that file again.
+	shard, merged := filepath.Join(dir, "s0.json"), filepath.Join(dir, "m.json")
+	gwgRun(t, 0, "eval", "--checkpoint", runDir, "--data", data, "--temperatures", "20", "--chains", "10", "--repeats", "2", "--quiet", "--shard", "0/1", "--shard-out", shard)
+	gwgRun(t, 0, "eval", "merge", "--quiet", "--json", merged, shard)
+	if rep3 := readEvalJSON(t, merged); rep3.DataFile != data || rep3.Splits[1].LogLikelihood != te.LogLikelihood {
+		t.Errorf("merged shard: file %q, splits %+v; want %q, %+v", rep3.DataFile, rep3.Splits, data, rep.Splits)
+	}
 	// A changed file is refused rather than read with other splits.
 	writeNPZ(t, moved, map[string][]byte{"train": npyBytes("(30, 3, 4)", grayCodes(30, 3, 4, 4))})
 	checkRuns(t, []runCase{

@@ -198,13 +198,22 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	t0 := time.Now()
-	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, data: dataFile, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
+	job := &evalJob{s: s, splits: splitNames, dataset: *dataset, rbmCheck: *rbmCheck, stderr: stderr, quiet: *quiet}
 	file, err := resolveCheckpoint(*path, stderr)
 	if err != nil {
 		return err
 	}
 	if err := job.load(file); err != nil {
 		return err
+	}
+	if dataFile.path != "" {
+		was := job.c.DataFile
+		if job.data, err = dataFile.record(was); err != nil {
+			return err
+		}
+		if !was.IsZero() && job.data.SHA256 != was.SHA256 {
+			fmt.Fprintf(stderr, "note: %s is not the file the model was trained on (%s); its splits are its own\n", dataFile.path, was.Path)
+		}
 	}
 	if sh.count > 0 {
 		return job.runShard(sh, stdout)
@@ -307,10 +316,9 @@ func evalModelName(c *ckpt.Checkpoint) string {
 	return c.Model.Kind
 }
 
-// loadEvalSplits opens the data (file's --data, else the data set name,
+// loadEvalSplits opens the data (the --data file, else the data set name,
 // else the file or data set the checkpoint was trained on) and returns the
 // named splits, static and of the model's width, recording them in rep.
-// A warning about the data goes to stderr.
 func (j *evalJob) loadEvalSplits(dataDir string, rep *evalReport) ([]*datasets.Split, error) {
 	dom, c, name, names := j.model.Domain(), j.c, j.dataset, j.splits
 	if len(names) == 0 {
@@ -319,16 +327,9 @@ func (j *evalJob) loadEvalSplits(dataDir string, rep *evalReport) ([]*datasets.S
 	var set *datasets.Set
 	var err error
 	switch {
-	case j.data != nil && j.data.path != "":
-		var r ckpt.DataFile
-		if r, err = j.data.record(c.DataFile); err != nil {
-			return nil, err
-		}
-		if !c.DataFile.IsZero() && r.SHA256 != c.DataFile.SHA256 {
-			fmt.Fprintf(j.stderr, "note: %s is not the file the model was trained on (%s); its splits are its own\n", j.data.path, c.DataFile.Path)
-		}
-		set, err = openDataFile(j.data.path, r)
-		rep.DataFile = r.Path
+	case !j.data.IsZero():
+		set, err = openRecorded(j.data, "the evaluation")
+		rep.DataFile = j.data.Path
 	case name == "" && !c.DataFile.IsZero():
 		set, err = openRecorded(c.DataFile, "the model of "+j.file)
 		rep.DataFile = c.DataFile.Path
@@ -492,7 +493,7 @@ type evalJob struct {
 	s        evalSettings
 	splits   []string
 	dataset  string
-	data     *dataFileFlags // --data and how to read it; nil in a merge
+	data     ckpt.DataFile // the --data file and how to read it; zero without one
 	rbmCheck bool
 	stderr   io.Writer
 	quiet    bool

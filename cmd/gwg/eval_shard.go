@@ -52,19 +52,20 @@ func parseShard(spec, out, jsonPath string) (shardSpec, error) {
 // evalShard is the content of a shard file: the settings of the whole run,
 // which a merge repeats, the checkpoint's identity, and the shard's blocks.
 type evalShard struct {
-	Format           string       `json:"format"`
-	Checkpoint       string       `json:"checkpoint"`
-	CheckpointSHA256 string       `json:"checkpoint_sha256"`
-	Model            string       `json:"model"`
-	Settings         evalSettings `json:"settings"`
-	Splits           []string     `json:"splits"`
-	Dataset          string       `json:"dataset,omitempty"`
-	RBMCheck         bool         `json:"rbm_check"`
-	Shard            int          `json:"shard"`
-	Count            int          `json:"count"`
-	Seconds          float64      `json:"seconds"`
-	Build            ckpt.Build   `json:"build"`
-	AIS              *gwg.AISPart `json:"ais"`
+	Format           string        `json:"format"`
+	Checkpoint       string        `json:"checkpoint"`
+	CheckpointSHA256 string        `json:"checkpoint_sha256"`
+	Model            string        `json:"model"`
+	Settings         evalSettings  `json:"settings"`
+	Splits           []string      `json:"splits"`
+	Dataset          string        `json:"dataset,omitempty"`
+	DataFile         ckpt.DataFile `json:"data_file,omitzero"` // --data, read again by the merge
+	RBMCheck         bool          `json:"rbm_check"`
+	Shard            int           `json:"shard"`
+	Count            int           `json:"count"`
+	Seconds          float64       `json:"seconds"`
+	Build            ckpt.Build    `json:"build"`
+	AIS              *gwg.AISPart  `json:"ais"`
 }
 
 // runShard runs the job's shard of the AIS blocks and writes the shard file.
@@ -92,7 +93,7 @@ func (j *evalJob) runShard(sh shardSpec, stdout io.Writer) error {
 		return err
 	}
 	out := evalShard{Format: shardFormat, Checkpoint: abs, CheckpointSHA256: sum, Model: evalModelName(j.c),
-		Settings: j.s, Splits: j.splits, Dataset: j.dataset, RBMCheck: j.rbmCheck,
+		Settings: j.s, Splits: j.splits, Dataset: j.dataset, DataFile: j.data, RBMCheck: j.rbmCheck,
 		Shard: sh.index, Count: sh.count, Seconds: time.Since(t0).Seconds(), Build: buildinfo.Current(), AIS: part}
 	if err := writeEvalJSON(sh.out, out); err != nil {
 		return err
@@ -161,7 +162,7 @@ func runEvalMerge(args []string, stdout, stderr io.Writer) error {
 	if sum != first.CheckpointSHA256 {
 		return fmt.Errorf("%s has SHA-256 %.12s…, the shards were made from a checkpoint with %.12s…", file, sum, first.CheckpointSHA256)
 	}
-	job := &evalJob{s: first.Settings, splits: first.Splits, dataset: first.Dataset, rbmCheck: first.RBMCheck, stderr: stderr, quiet: *quiet}
+	job := &evalJob{s: first.Settings, splits: first.Splits, dataset: first.Dataset, data: first.DataFile, rbmCheck: first.RBMCheck, stderr: stderr, quiet: *quiet}
 	if err := job.load(file); err != nil {
 		return err
 	}
