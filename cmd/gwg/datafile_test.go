@@ -108,6 +108,9 @@ func TestUserFileEndToEnd(t *testing.T) {
 		t.Errorf("checkpoint shape %+v with %d base values, want %+v and %d", c.Shape, len(c.BaseMean), want, h*w*k)
 	}
 
+	if out := gwgRun(t, 0, "inspect", runDir); !strings.Contains(out, "data file") || !strings.Contains(out, data+" (SHA-256 "+sum[:12]) {
+		t.Errorf("inspect printed %q", out)
+	}
 	// Resumed without --data, the run reads its own file; with it, the same
 	// bytes under another name are fine, other bytes or splits are not.
 	out = gwgRun(t, 0, "train", "--out", runDir, "--iters", "4", "--no-progress")

@@ -80,6 +80,7 @@ type inspectReport struct {
 	BuildWarning  string         `json:"build_warning,omitempty"`
 	Model         modelReport    `json:"model"`
 	Dataset       string         `json:"dataset,omitempty"`
+	DataFile      ckpt.DataFile  `json:"data_file,omitzero"`
 	BaseMeanSites int            `json:"base_mean_sites"`
 	Params        []tensorReport `json:"params"`
 	NumParams     int            `json:"num_params"`
@@ -147,6 +148,7 @@ func summarize(path string, size int64, c *ckpt.Checkpoint, rows int) *inspectRe
 			Kind: c.Model.Kind, Arch: c.Model.Arch, Ints: c.Model.Ints, Strings: c.Model.Strings,
 		},
 		Dataset:       c.Dataset,
+		DataFile:      c.DataFile,
 		BaseMeanSites: len(c.BaseMean),
 		Params:        make([]tensorReport, len(c.Params)),
 		NumParams:     c.NumParams(),
@@ -270,6 +272,10 @@ func (r *inspectReport) print(w io.Writer) error {
 	}
 	if r.Dataset != "" {
 		line("dataset", "%s", r.Dataset)
+	}
+	if d := r.DataFile; !d.IsZero() {
+		line("data file", "%s (SHA-256 %.12s…; --categories %d --valid-size %g --test-size %g --split-seed %d, 0 = default)",
+			d.Path, d.SHA256, d.Categories, d.Valid, d.Test, d.Seed)
 	}
 	if r.BaseMeanSites > 0 {
 		line("base mean", "%d sites", r.BaseMeanSites)
