@@ -67,6 +67,11 @@ type worker struct {
 // activations per row).
 const maxSampleRows = 128
 
+// minParallelValues is the number of input values (chains × width) below
+// which a batch's f and ∇ₓf run as one block: a tiny net's whole batch costs
+// less than starting a worker.
+const minParallelValues = 1 << 12
+
 // trainRows is the size of the blocks of ContrastiveGrad. The parameter
 // gradient is a sum over blocks, so the block size must not depend on the
 // number of processors; 25 splits the usual 100 data + 100 samples into 8
@@ -246,10 +251,14 @@ func (d *Model) eval(f []float64, grad []float32, x []float32) error {
 		return nil
 	}
 	d.syncParams()
-	// Rows do not interact, so the blocks may as well be one per worker.
-	workers := parallel.Workers(n)
-	parts := workers * ((n + workers*maxSampleRows - 1) / (workers * maxSampleRows))
+	// Rows do not interact, so the blocks may as well be one per worker,
+	// and a batch too small to be worth the workers is one block.
 	w := d.dom.Width()
+	workers := parallel.Workers(n)
+	if n*w < minParallelValues {
+		workers = 1
+	}
+	parts := workers * ((n + workers*maxSampleRows - 1) / (workers * maxSampleRows))
 	return d.blocks(n, parts, func(wk *worker, _, lo, hi int) error {
 		var g []float32
 		if grad != nil {
