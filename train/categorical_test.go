@@ -78,6 +78,9 @@ func TestCategoricalJobResumesBitExactly(t *testing.T) {
 		t.Errorf("buffer stored as %d bytes of bits and %d×%d codes of %d categories; want codes only, %d×6 of 4",
 			len(a.Train.Buffer.Data), codes.Rows, codes.Width, codes.Categories, cfg.BufferSize)
 	}
+	if n := chains.BufferRows(a); n != cfg.BufferSize {
+		t.Errorf("chains.BufferRows = %d, want %d", n, cfg.BufferSize)
+	}
 	if a.Shape != (ckpt.Shape{Height: 2, Width: 3, Categories: 4}) {
 		t.Errorf("checkpoint shape %+v", a.Shape)
 	}

@@ -103,18 +103,21 @@ type tensorReport struct {
 }
 
 type trainReport struct {
-	Iteration     int         `json:"iteration"`
-	AdamStep      int64       `json:"adam_step"`
-	AdamMoments   bool        `json:"adam_moments"`
-	BufferRows    int         `json:"buffer_rows"`
-	BufferWidth   int         `json:"buffer_width"`
-	RNGBytes      int         `json:"rng_bytes"`
-	Config        any         `json:"config,omitempty"`
-	ConfigError   string      `json:"config_error,omitempty"`
-	MetricColumns []string    `json:"metric_columns"`
-	MetricRows    int         `json:"metric_rows"` // rows in the file
-	LastMetrics   [][]number  `json:"last_metrics"`
-	Best          *bestReport `json:"best_valid,omitempty"`
+	Iteration   int   `json:"iteration"`
+	AdamStep    int64 `json:"adam_step"`
+	AdamMoments bool  `json:"adam_moments"`
+	BufferRows  int   `json:"buffer_rows"`
+	BufferWidth int   `json:"buffer_width"`
+	// BufferCategories is K of a buffer of one-hot chains stored as one
+	// byte per site (BufferWidth sites); 0 for a buffer of bits.
+	BufferCategories int         `json:"buffer_categories,omitempty"`
+	RNGBytes         int         `json:"rng_bytes"`
+	Config           any         `json:"config,omitempty"`
+	ConfigError      string      `json:"config_error,omitempty"`
+	MetricColumns    []string    `json:"metric_columns"`
+	MetricRows       int         `json:"metric_rows"` // rows in the file
+	LastMetrics      [][]number  `json:"last_metrics"`
+	Best             *bestReport `json:"best_valid,omitempty"`
 }
 
 type bestReport struct {
@@ -179,6 +182,9 @@ func summarize(path string, size int64, c *ckpt.Checkpoint, rows int) *inspectRe
 			RNGBytes:      len(s.RNG),
 			MetricColumns: s.Metrics.Columns,
 			MetricRows:    len(s.Metrics.Rows),
+		}
+		if cs := s.Codes; !cs.IsZero() {
+			t.BufferRows, t.BufferWidth, t.BufferCategories = cs.Rows, cs.Width, cs.Categories
 		}
 		if t.MetricColumns == nil {
 			t.MetricColumns = []string{}
@@ -292,7 +298,11 @@ func (r *inspectReport) print(w io.Writer) error {
 			moments = "moments stored"
 		}
 		line("optimizer", "Adam, step %d, %s", t.AdamStep, moments)
-		line("buffer", "%d chains × %d bits", t.BufferRows, t.BufferWidth)
+		if t.BufferCategories > 0 {
+			line("buffer", "%d chains × %d sites of %d categories (one byte each)", t.BufferRows, t.BufferWidth, t.BufferCategories)
+		} else {
+			line("buffer", "%d chains × %d bits", t.BufferRows, t.BufferWidth)
+		}
 		line("rng state", "%d bytes", t.RNGBytes)
 		if t.Best != nil {
 			line("best valid LL", "%v at iteration %d", t.Best.LogLik, t.Best.Iteration)

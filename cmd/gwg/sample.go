@@ -25,7 +25,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	steps := fs.Int("steps", 100, "sampler steps")
 	nChains := fs.Int("chains", 100, "number of chains (images)")
 	sampler := fs.String("sampler", "gwg", "sampler spec NAME[:key=value,...], e.g. gwg, gwg-3, gwg:tau=1, dmala:step=0.2")
-	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (Bernoulli of the data mean), or auto (buffer if stored)")
+	from := fs.String("init", "auto", "chain start: buffer (the checkpoint's persistent chains), base (the base distribution of the data mean), or auto (buffer if stored)")
 	out := fs.String("out", "samples.png", "PNG grid of the final states")
 	raw := fs.String("raw", "", "also write the final states, one byte per site (0/1, or the category of a categorical model): .npy (uint8, chains × sites) or .bin (raw bytes)")
 	seed := fs.Uint64("seed", 1, "random seed")
@@ -64,7 +64,7 @@ func runSample(args []string, stdout, stderr io.Writer) error {
 	start := *from
 	if start == "auto" {
 		start = chains.FromBase
-		if c.Train != nil && c.Train.Buffer.Rows >= *nChains {
+		if chains.BufferRows(c) >= *nChains {
 			start = chains.FromBuffer
 		}
 	}

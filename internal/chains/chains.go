@@ -107,6 +107,18 @@ func MeanLogProb(m ebm.Model, s *datasets.Split, batch int) (float64, error) {
 	return mean, nil
 }
 
+// BufferRows is the number of chains in c's replay buffer, stored as bits
+// or as codes; 0 without one.
+func BufferRows(c *ckpt.Checkpoint) int {
+	switch {
+	case c.Train == nil:
+		return 0
+	case !c.Train.Codes.IsZero():
+		return c.Train.Codes.Rows
+	}
+	return c.Train.Buffer.Rows
+}
+
 // Run advances the chains start by steps transitions of the named sampler
 // on model and returns the final states (a new slice) and the sampler's
 // counts.
