@@ -30,7 +30,9 @@
 //
 // # Analytic models
 //
-// Bernoulli (the normalised base distribution), Boltzmann (dense binary
+// Bernoulli and Categorical (the normalised base distributions of binary
+// and one-hot data; SmoothFrequencies makes the latter's probabilities from
+// training data as the reference does), Boltzmann (dense binary
 // quadratic, a generic test target), RBM, Ising and Potts (sparse couplings,
 // with the paper's periodic lattices) and FHMM (a factorial HMM posterior)
 // have hand-written gradients. Beyond Model, the binary ones give exact

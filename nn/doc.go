@@ -12,7 +12,10 @@
 // to [B, C, H·W] and reduces axis 2. Its convolution allocates hundreds of
 // megabytes per run, so the convolutions here are custom operations (im2col
 // of a chunk of samples and one GEMM, into buffers kept between runs) with
-// their own backward operations; Swish is one too. Its compiled programs may
+// their own backward operations; Swish is one too, and so is the projection
+// of one-hot inputs, a gather of one weight row per site forward and a
+// scatter-add backward instead of a dense product over the K categories.
+// Its compiled programs may
 // overwrite a requested output or a bound input in place; Program guards
 // against that.
 //
