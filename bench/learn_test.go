@@ -8,6 +8,7 @@ import (
 
 	"github.com/gwg-go/gwg/ckpt"
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/gwg"
 )
 
 // exactMoments returns ⟨vvᵀ⟩ (W×W) and log Z of a pairwise model by
@@ -201,8 +202,25 @@ func TestLearnPCD(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m, err := ebm.Load(c, false); err != nil || m.Domain() != p.Dom {
+		m, err := ebm.Load(c, false)
+		if err != nil || m.Domain() != p.Dom {
 			t.Fatalf("loading a learned model: %v", err)
+		}
+		// AIS works on a learned model: against the exact log Z.
+		exact, err := ebm.Enumerate(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := gwg.NewBase(p.Dom, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ais, err := gwg.AIS(m, base, gwg.AISOptions{Temperatures: 500, Chains: 100, Repeats: 2}, rand.New(rand.NewPCG(1, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := math.Abs(ais.LogZ - exact.LogZ()); d > 0.05+4*ais.StdErr {
+			t.Errorf("%s: AIS log Z %v ± %v, exact %v", p.Name, ais.LogZ, ais.StdErr, exact.LogZ())
 		}
 		checkPNG(t, filepath.Join(dir, "learn-test-rmse-steps-K5.png"))
 	}
