@@ -58,6 +58,9 @@ func TestRunFHMM(t *testing.T) {
 // TestRunContacts is a small contact-prediction run: the strong synthetic
 // contacts must be found by every method.
 func TestRunContacts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long empirical run: skipped under -short (make test runs it)")
+	}
 	res, err := RunContacts(ContactsConfig{Sites: 14, States: 3, CouplingSigma: 1.5, Samples: 1000, Sweeps: 100, Seed: 4,
 		CacheDir: t.TempDir(), Learn: LearnConfig{Iters: 300, LR: 0.02, Steps: []int{10}}, PLM: PLMConfig{Iters: 100}})
 	if err != nil {

@@ -156,6 +156,9 @@ func TestLearnRecoversExact(t *testing.T) {
 // error must fall well below that of the initial couplings, for Ising and
 // Potts.
 func TestLearnPCD(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long empirical run: skipped under -short (make test runs it)")
+	}
 	ising, err := LatticeIsingProblem(3, 0.2)
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,9 @@ func TestDynamicMNISTMissingModule(t *testing.T) {
 // TestDynamicMNIST runs on the module cache, which holds GoMNIST whenever
 // this package builds (it imports the module).
 func TestDynamicMNIST(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads all of dynamic MNIST: skipped under -short (make test runs it)")
+	}
 	set := loadDynamicMNIST(t)
 	for _, c := range []struct {
 		sp      *Split

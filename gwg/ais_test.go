@@ -162,6 +162,9 @@ func TestAISUnbiasedShortSchedule(t *testing.T) {
 // TestAISAccurateLongSchedule: enough temperatures bring every chain's
 // estimate, not only their average, within 0.1 nat.
 func TestAISAccurateLongSchedule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long empirical run: skipped under -short (make test runs it)")
+	}
 	for _, tc := range aisTargets(t) {
 		for _, sched := range Schedules() {
 			t.Run(tc.name+"/"+sched, func(t *testing.T) {

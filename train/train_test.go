@@ -229,6 +229,9 @@ func gobLoad(t *testing.T, path string) *Snapshot {
 }
 
 func TestTrainingFitsTheField(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long empirical run: skipped under -short (make test runs it)")
+	}
 	cfg := testConfig()
 	cfg.Iters, cfg.BufferSize, cfg.Batch, cfg.Steps = 600, 200, 40, 1
 	cfg.LR, cfg.Warmup, cfg.EMADecay, cfg.ReinitFreq = 0.04, 20, 0.98, 0

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"github.com/gwg-go/gwg/internal/buildinfo"
 )
 
@@ -53,6 +54,7 @@ func TestEvalReportRecordsTheBuild(t *testing.T) {
 }
 
 func TestTrainWarnsWhenResumingAnotherBuild(t *testing.T) {
+	datasetstest.SkipShort(t)
 	runDir := filepath.Join(t.TempDir(), "run")
 	args := []string{"train", "--model", "mlp-8x1", "--steps", "1", "--batch", "10", "--buffer", "20", "--log-every", "2",
 		"--sample-every", "0", "--valid-every", "0", "--no-progress", "--out", runDir}

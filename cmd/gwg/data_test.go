@@ -45,6 +45,7 @@ func TestDataInfo(t *testing.T) {
 }
 
 func TestDataShowDynamicMNIST(t *testing.T) {
+	datasetstest.SkipShort(t)
 	path := filepath.Join(t.TempDir(), "grid.png")
 	var out, errb bytes.Buffer
 	if code := run([]string{"data", "show", "--dataset", "dynamic_mnist", "--split", "train", "--n", "10", "--out", path, "--seed", "3"}, &out, &errb); code != 0 {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 )
 
 // TestEvalChecksOutputFirst: an unwritable --json path stops eval before
@@ -67,6 +69,7 @@ func TestEvalLateWriteFailureKeepsTheNumbers(t *testing.T) {
 // that the log-likelihood lies in, the one informative number of a short
 // schedule; without it, the low-ESS warning points to --raise.
 func TestEvalPrintsTheBracket(t *testing.T) {
+	datasetstest.SkipShort(t)
 	path, _ := saveRBM(t, 784, 5, "dynamic_mnist")
 	var stdout, stderr bytes.Buffer
 	args := []string{"eval", "--checkpoint", path, "--temperatures", "30", "--chains", "10", "--repeats", "2",

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gwg-go/gwg/ckpt"
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 	"github.com/gwg-go/gwg/train"
 )
 
@@ -39,6 +40,7 @@ func TestSplitSpecs(t *testing.T) {
 // another spelling of the spec and refuses another spec, and that sample,
 // eval (and its JSON report) and bench accept specs.
 func TestSamplerSpecsEndToEnd(t *testing.T) {
+	datasetstest.SkipShort(t)
 	dir := t.TempDir()
 	runDir := filepath.Join(dir, "run")
 	tiny := []string{"train", "--model", "mlp-8x1", "--steps", "2", "--batch", "10", "--buffer", "20",

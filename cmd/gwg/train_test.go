@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gwg-go/gwg/datasets/datasetstest"
 )
 
 func TestTrainAndSampleUsageErrors(t *testing.T) {
@@ -87,6 +89,7 @@ func TestTrainResumesAndSamples(t *testing.T) {
 // `gwg train && gwg eval` stops), and resumed it logs the rows of a run that
 // was never interrupted.
 func TestTrainCtrlCExits130(t *testing.T) {
+	datasetstest.SkipShort(t)
 	dir := t.TempDir()
 	args := func(out string) []string {
 		return []string{"train", "--model", "mlp-8x1", "--steps", "2", "--batch", "10", "--buffer", "20", "--iters", "8",
@@ -146,6 +149,7 @@ func metricsWithoutTime(t *testing.T, dir string) string {
 // TestTrainRefusesAModelThatCannotFit: the memory a net needs is estimated
 // before it is built, and a net that cannot fit is refused with the numbers.
 func TestTrainRefusesAModelThatCannotFit(t *testing.T) {
+	datasetstest.SkipShort(t)
 	old := availableMemory
 	defer func() { availableMemory = old }()
 	availableMemory = func() (int64, bool) { return 4 << 30, true }

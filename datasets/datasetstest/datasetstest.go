@@ -13,6 +13,16 @@ import (
 	"github.com/gwg-go/gwg/datasets"
 )
 
+// SkipShort skips a test that reads a real data set (the dynamic MNIST of
+// the Go module cache included) under go test -short: make test runs it,
+// make test-short does not.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("reads a real data set: skipped under -short (make test runs it)")
+	}
+}
+
 // DataDir returns $GWG_DATA_DIR. A relative path is taken relative to the
 // module root (the folder of go.mod), where "go test ./..." is run from,
 // because go test runs each package's tests in the package's own folder. If
@@ -20,6 +30,7 @@ import (
 // message saying how to run it, or fails if CI=true.
 func DataDir(t testing.TB) string {
 	t.Helper()
+	SkipShort(t)
 	dir := fromModuleRoot(os.Getenv("GWG_DATA_DIR"))
 	msg := ""
 	if dir == "" {
@@ -67,6 +78,7 @@ var (
 // fails.
 func Open(t testing.TB, name string) *datasets.Set {
 	t.Helper()
+	SkipShort(t)
 	dir := ""
 	if name != "dynamic_mnist" {
 		dir = DataDir(t)
