@@ -156,8 +156,8 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	rbmCheck := fs.Bool("rbm-check", true, "for an RBM, also report the exact log Z (hidden layer of at most 20 units) and AIS along the classic weight-annealing path")
 	jsonPath := fs.String("json", "", "also write the report as JSON to this file")
 	quiet := fs.Bool("quiet", false, "no progress (a bar on a terminal, else a line every tenth of a run)")
-	shard := fs.String("shard", "", "run only shard I/N (0 ≤ I < N) of the AIS blocks and write them to --shard-out; join the shards with `gwg eval merge`")
-	shardOut := fs.String("shard-out", "", "shard file to write (with --shard)")
+	shard := fs.String("shard", "", "run only shard `I/N` (0 ≤ I < N) of the AIS blocks and write them to --shard-out; gwg eval merge joins the shards")
+	shardOut := fs.String("shard-out", "", "shard `FILE` to write (with --shard)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
