@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -93,6 +94,7 @@ func TestResumeStopsAtANewerFormat(t *testing.T) {
 // behind are removed when a run starts; other files are not.
 func TestRunRemovesStaleTempFiles(t *testing.T) {
 	dir := t.TempDir()
+	skipWithoutLocks(t, dir)
 	stale := []string{".ckpt-00000010.gwg.123456.tmp", ".best.gwg.42.tmp", ".samples-00000010.png.7.tmp", ".curves-f.png.9.tmp"}
 	kept := []string{".notes.txt.5.tmp", "ckpt-x.gwg.tmp", ".ckpt-00000010.gwg", "mine.tmp"}
 	for _, n := range append(append([]string{}, stale...), kept...) {
@@ -126,6 +128,7 @@ func TestRunRemovesStaleTempFiles(t *testing.T) {
 // holds stops at once instead of racing it (and leaves its files alone).
 func TestRunRefusesAFolderInUse(t *testing.T) {
 	dir := t.TempDir()
+	skipWithoutLocks(t, dir)
 	unlock, err := lockRunDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -181,4 +184,18 @@ func TestSamplerCurvesHaveTwoPanels(t *testing.T) {
 	if b := datasetstest.ReadPNG(t, filepath.Join(dir, "curves-sampler.png")).Bounds(); b.Dy() != charts.Height+charts.PanelHeight {
 		t.Errorf("curves-sampler.png is %d pixels high, want two panels (%d)", b.Dy(), charts.Height+charts.PanelHeight)
 	}
+}
+
+// skipWithoutLocks skips a test of the run-folder lock on systems without
+// one.
+func skipWithoutLocks(t *testing.T, dir string) {
+	t.Helper()
+	unlock, err := lockRunDir(dir)
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("no file locks on this system: runs neither lock their folder nor clean it")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
 }
