@@ -5,12 +5,17 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/gwg-go/gwg/internal/blas"
 )
 
 // TestRBMSameOnAnyProcessorCount checks that f and ∇ₓf of an RBM large
 // enough for its row-block products are bit for bit the same on one, two
 // and three processors.
 func TestRBMSameOnAnyProcessorCount(t *testing.T) {
+	if blas.Name == "openblas" {
+		t.Skip("OpenBLAS may sum a product's rows differently depending on its shape; the guarantee is the built-in GEMM's")
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	m, err := NewRandomRBM(784, 200, rng)
 	if err != nil {

@@ -5,12 +5,17 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/gwg-go/gwg/internal/blas"
 )
 
 // TestStepsSameOnAnyProcessorCount runs gradient samplers on a batch large
 // enough for the kernel to derive proposals on several processors, and
 // checks that the chains end bit for bit where they end on one processor.
 func TestStepsSameOnAnyProcessorCount(t *testing.T) {
+	if blas.Name == "openblas" {
+		t.Skip("OpenBLAS may sum a product's rows differently depending on its shape; the guarantee is the built-in GEMM's")
+	}
 	m := testRBM(t, 784, 20, 3)
 	const n = 30 // 30 × 784 site-chains: above parallelSites
 	x := bernoulliStates(n, 784, rand.New(rand.NewPCG(5, 5)))
