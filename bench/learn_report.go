@@ -13,15 +13,13 @@ import (
 	"github.com/gwg-go/gwg/internal/charts"
 )
 
-// Target is the error every sampler is asked to reach: the final log₁₀ RMSE
-// of the first sampler (gibbs by default) at its largest K, its best effort.
+// Target is the error every sampler is asked to reach: the best final
+// log₁₀ RMSE of the first sampler (gibbs by default) over its K values.
 func (r *LearnResult) Target() float64 {
 	best := math.Inf(1)
-	first := r.Curves[0].Sampler
-	kmax := 0
 	for _, c := range r.Curves {
-		if c.Sampler == first && c.K >= kmax {
-			kmax, best = c.K, c.Final()
+		if c.Sampler == r.Curves[0].Sampler {
+			best = min(best, c.Final())
 		}
 	}
 	return best
@@ -80,7 +78,11 @@ func (r *LearnResult) WriteTable(w io.Writer) error {
 		return err
 	}
 	target := r.Target()
-	fmt.Fprintf(w, "\nto reach log10 RMSE %.3f (%s's final error at its largest K; initial %.3f):\n", target, r.Curves[0].Sampler, r.InitLogRMSE)
+	if !(target < r.InitLogRMSE) {
+		_, err := fmt.Fprintf(w, "\n%s never got below the initial log10 RMSE %.3f\n", r.Curves[0].Sampler, r.InitLogRMSE)
+		return err
+	}
+	fmt.Fprintf(w, "\nto reach log10 RMSE %.3f (%s's best final error over K; initial %.3f):\n", target, r.Curves[0].Sampler, r.InitLogRMSE)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "sampler\tsmallest K\tfewest steps\tat seconds\t\n")
 	for _, q := range r.Reaches(target) {
