@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register(command{name: "bench", summary: "run the paper's sampler benchmarks: bench rbm, bench ising", run: runBench, subcommands: true})
+	register(command{name: "bench", summary: "run the paper's benchmarks: bench rbm, ising, learn-ising, learn-potts, contacts, fhmm, potts", run: runBench, subcommands: true})
 }
 
 const benchSynopsis = "rbm|ising|learn-ising|learn-potts|contacts|fhmm|potts [flags]"
