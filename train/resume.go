@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/gwg-go/gwg/ckpt"
 )
@@ -28,7 +29,8 @@ type Skipped struct {
 }
 
 func (s Skipped) String() string {
-	return fmt.Sprintf("skipped %s (%v); kept as %s", s.Path, s.Err, s.KeptAs)
+	why := strings.TrimPrefix(s.Err.Error(), "ckpt: "+s.Path+": ") // the path is said once
+	return fmt.Sprintf("skipped %s (%s); kept as %s", s.Path, why, s.KeptAs)
 }
 
 // BadSuffix is appended to the name of a damaged checkpoint that a resume

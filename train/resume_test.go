@@ -50,7 +50,8 @@ func TestResumeFallsBackPastCorruptCheckpoints(t *testing.T) {
 	}
 	for i, want := range []struct{ path, why string }{{flipped, "checksum"}, {cut, "truncated"}} {
 		s := r.Skipped[i]
-		if s.Path != want.path || !strings.Contains(s.String(), want.why) || !strings.Contains(s.String(), s.KeptAs) {
+		if s.Path != want.path || !strings.Contains(s.String(), want.why) || !strings.Contains(s.String(), s.KeptAs) ||
+			strings.Count(s.String(), s.Path) != 2 { // "skipped PATH (why); kept as PATH.bad"
 			t.Errorf("skipped[%d] = %q, want %s for %s", i, s, want.why, want.path)
 		}
 		if _, err := os.Stat(s.KeptAs); err != nil {
