@@ -71,7 +71,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 	if hidden == 0 {
 		hidden = 500
 	}
-	d := set.Train.Layout().Sites()
+	d := set.Train.Shape.Sites()
 	m, err := ebm.NewRBM(d, hidden)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &MNISTRBM{Model: m, InitMean: mean, Shape: set.Train.Layout()}
+	r := &MNISTRBM{Model: m, InitMean: mean, Shape: set.Train.Shape}
 	if r.TestRecon0, err = train.ReconstructionError(m, set.Test.Images, rng); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func LoadOrTrainMNISTRBM(cfg MNISTRBMConfig) (*MNISTRBM, error) {
 		cd := cfg.CD.Defaults()
 		note := fmt.Sprintf("gwg bench rbm: CD-%d, %d epochs, lr %g, batch %d, seed %d",
 			cd.K, cd.Epochs, cd.LR, cd.Batch, cfg.Seed)
-		c, err := ebm.NewCheckpoint(m, mean, "static_mnist", train.CheckpointShape(set.Train.Layout()), note)
+		c, err := ebm.NewCheckpoint(m, mean, "static_mnist", train.CheckpointShape(set.Train.Shape), note)
 		if err != nil {
 			return nil, err
 		}

@@ -64,7 +64,7 @@ func ExampleOpenFile() {
 		fmt.Println(err)
 		return
 	}
-	s := set.Train.Layout()
+	s := set.Train.Shape
 	fmt.Printf("%d × %d sites, K = %d; %d / %d / %d examples\n", s.Height, s.Width, s.Categories, set.Train.N, set.Valid.N, set.Test.N)
 	fmt.Println(set.About)
 	// Batches are one-hot: 4 sites × 3 categories per example.

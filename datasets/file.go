@@ -311,7 +311,7 @@ func buildSet(name string, arrays []fileArray, ignored []string, opts FileOption
 // splits asked for from it; it returns the rest as train first, then the
 // cut splits.
 func cutSplits(pool *Split, valid, test bool, opts FileOptions) ([]*Split, error) {
-	d := pool.Layout().Sites()
+	d := pool.Shape.Sites()
 	sizes := map[string]int{}
 	total := 0
 	for _, c := range []struct {

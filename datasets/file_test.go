@@ -142,8 +142,8 @@ func TestOpenFileBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sp := range set.Splits() {
-		if sp.Codes != nil || len(sp.Images) != sp.N*4 || !sp.Layout().Binary() {
-			t.Fatalf("%s: binary data must be Images only, shape %+v", sp.Name, sp.Layout())
+		if sp.Codes != nil || len(sp.Images) != sp.N*4 || !sp.Shape.Binary() {
+			t.Fatalf("%s: binary data must be Images only, shape %+v", sp.Name, sp.Shape)
 		}
 		for _, v := range sp.Images {
 			if v != 0 && v != 1 {
@@ -333,12 +333,12 @@ func FuzzCodeSplits(f *testing.F) {
 		if err != nil {
 			return
 		}
-		k := set.Train.Layout().Categories
+		k := set.Train.Shape.Categories
 		for _, sp := range set.Splits() {
-			if sp.N < 1 || sp.Layout() != set.Train.Layout() {
-				t.Fatalf("%s: N %d, shape %+v", sp.Name, sp.N, sp.Layout())
+			if sp.N < 1 || sp.Shape != set.Train.Shape {
+				t.Fatalf("%s: N %d, shape %+v", sp.Name, sp.N, sp.Shape)
 			}
-			x := make([]float32, sp.Layout().ModelWidth())
+			x := make([]float32, sp.Shape.ModelWidth())
 			sp.Batch(x, []int{sp.N - 1}, nil)
 			ones := 0
 			for _, v := range x {
@@ -346,8 +346,8 @@ func FuzzCodeSplits(f *testing.F) {
 					ones++
 				}
 			}
-			if k > 2 && ones != sp.Layout().Sites() {
-				t.Fatalf("%s: one-hot example has %d ones for %d sites", sp.Name, ones, sp.Layout().Sites())
+			if k > 2 && ones != sp.Shape.Sites() {
+				t.Fatalf("%s: one-hot example has %d ones for %d sites", sp.Name, ones, sp.Shape.Sites())
 			}
 		}
 	})

@@ -203,12 +203,12 @@ func BenchmarkOpen(b *testing.B) {
 // checkCodes checks the size and codes of a categorical split.
 func checkCodes(t *testing.T, sp *datasets.Split, n int) {
 	t.Helper()
-	if sp.N != n || len(sp.Codes) != sp.N*sp.Layout().Sites() || sp.Images != nil {
+	if sp.N != n || len(sp.Codes) != sp.N*sp.Shape.Sites() || sp.Images != nil {
 		t.Errorf("%s: N = %d (%d codes), want %d", sp.Name, sp.N, len(sp.Codes), n)
 	}
 	for _, c := range sp.Codes {
-		if int(c) >= sp.Layout().Categories {
-			t.Fatalf("%s: code %d of %d categories", sp.Name, c, sp.Layout().Categories)
+		if int(c) >= sp.Shape.Categories {
+			t.Fatalf("%s: code %d of %d categories", sp.Name, c, sp.Shape.Categories)
 		}
 	}
 }

@@ -48,8 +48,8 @@ type Split struct {
 	Dataset string // "static_mnist", "dynamic_mnist", "omniglot", "caltech", …
 	Name    string // "train", "valid" or "test"
 	N       int
-	// Shape of every example. The zero Shape means ImageShape, so that
-	// code building a binary image split need not set it.
+	// Shape of every example; every constructor sets it (ImageShape for
+	// the built-in image sets).
 	Shape  Shape
 	Images []float32 // N×Sites values in [0, 1], binary data only
 	// Codes holds categorical data, N×Sites category indices in
@@ -61,36 +61,30 @@ type Split struct {
 	Dynamic bool
 }
 
-// Layout returns the Shape of the examples: Shape, or ImageShape if Shape
-// is the zero Shape.
-func (s *Split) Layout() Shape {
-	if s.Shape == (Shape{}) {
-		return ImageShape
-	}
-	return s.Shape
-}
-
 // Image returns binary example i (a sub-slice of Images, not a copy).
 func (s *Split) Image(i int) []float32 {
-	d := s.Layout().Sites()
+	d := s.Shape.Sites()
 	return s.Images[i*d : (i+1)*d]
 }
 
 // Code returns the category codes of categorical example i (a sub-slice of
 // Codes, not a copy).
 func (s *Split) Code(i int) []uint16 {
-	d := s.Layout().Sites()
+	d := s.Shape.Sites()
 	return s.Codes[i*d : (i+1)*d]
 }
 
 // Batch writes the examples idx into dst as a model reads them, which must
-// hold len(idx)×Layout().ModelWidth() values: binary examples as they are
+// hold len(idx)×Shape.ModelWidth() values: binary examples as they are
 // (a Dynamic split binarised with draws from rng; otherwise rng may be nil),
 // categorical ones one-hot, site by site (value k of site j of an example at
 // j×K + k). Batch panics if dst is too short or an index is out of range,
 // like a slice access.
 func (s *Split) Batch(dst []float32, idx []int, rng *rand.Rand) {
-	w := s.Layout().ModelWidth()
+	w := s.Shape.ModelWidth()
+	if w <= 0 {
+		panic(fmt.Sprintf("datasets: Batch: split %s/%s has no Shape", s.Dataset, s.Name))
+	}
 	if len(dst) < len(idx)*w {
 		panic(fmt.Sprintf("datasets: Batch: dst has %d values, want %d", len(dst), len(idx)*w))
 	}
@@ -98,7 +92,7 @@ func (s *Split) Batch(dst []float32, idx []int, rng *rand.Rand) {
 		out := dst[b*w : (b+1)*w]
 		switch {
 		case s.Codes != nil:
-			OneHot(out, s.Code(i), s.Layout().Categories)
+			OneHot(out, s.Code(i), s.Shape.Categories)
 		case s.Dynamic:
 			bernoulli.DrawEach(out, s.Image(i), rng)
 		default:
@@ -150,14 +144,14 @@ func (s *Set) Split(name string) (*Split, error) {
 }
 
 // Mean returns the mean of the training examples as a model reads them
-// (Layout().ModelWidth() values): per pixel for binary data, over the gray
+// (Shape.ModelWidth() values): per pixel for binary data, over the gray
 // values for a dynamic set (the expected value of its binarised draws); per
 // site and category (the frequencies, j×K + k) for categorical data. Models
 // use it to initialise their base distribution.
 func (s *Set) Mean() []float32 {
 	tr := s.Train
-	k := tr.Layout().Categories
-	sum := make([]float64, tr.Layout().ModelWidth())
+	k := tr.Shape.Categories
+	sum := make([]float64, tr.Shape.ModelWidth())
 	for i := range tr.N {
 		if tr.Codes != nil {
 			for j, c := range tr.Code(i) {

@@ -22,7 +22,7 @@ const modelStream = 0x6d6f64656c // "model"
 // training split of set, over the base distribution of its mean, with
 // weights drawn from seed. The model must be ebm.Storable.
 func NewModel(arch string, set *datasets.Set, seed uint64) (Model, error) {
-	sh := set.Train.Layout()
+	sh := set.Train.Shape
 	in := ebm.Input{Domain: Domain(sh), Height: sh.Height, Width: sh.Width, DataMean: set.Mean()}
 	m, err := ebm.NewTrainable(arch, in, rand.New(rand.NewPCG(seed, modelStream)))
 	if err != nil {

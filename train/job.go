@@ -57,7 +57,7 @@ func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (
 
 // Save writes a checkpoint of s, a snapshot of the job's trainer, to path.
 func (j *Job) Save(path string, s *Snapshot) error {
-	c, err := ToCheckpoint(s, j.Model, j.Data.Train.Layout(), j.Note)
+	c, err := ToCheckpoint(s, j.Model, j.Data.Train.Shape, j.Note)
 	if err != nil {
 		return err
 	}
@@ -137,5 +137,5 @@ func (j *Job) EMASamples(path string, n, steps int) error {
 	if err != nil {
 		return err
 	}
-	return writeGrid(filepath.Clean(path), x, n, j.Data.Train.Layout())
+	return writeGrid(filepath.Clean(path), x, n, j.Data.Train.Shape)
 }

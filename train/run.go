@@ -287,7 +287,7 @@ func (t *Trainer) prune(dir string) error {
 
 // writeSamples draws the chains of the last iteration, at most 100.
 func (t *Trainer) writeSamples(dir, name string) error {
-	return writeGrid(filepath.Join(dir, name), t.chainX, min(t.cfg.Batch, 100), t.data.Layout())
+	return writeGrid(filepath.Join(dir, name), t.chainX, min(t.cfg.Batch, 100), t.data.Shape)
 }
 
 // writeGrid draws n chains of data of shape sh as a PNG grid.

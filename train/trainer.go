@@ -67,7 +67,7 @@ func New(cfg Config, model ebm.Trainable, data *datasets.Split, mean []float32, 
 	}
 	dom := model.Domain()
 	w := dom.Width()
-	if dw := data.Layout().ModelWidth(); w != dw {
+	if dw := data.Shape.ModelWidth(); w != dw {
 		return nil, fmt.Errorf("train: model reads %d values per chain, the %s examples have %d", w, data.Dataset, dw)
 	}
 	if data.N < cfg.Batch {

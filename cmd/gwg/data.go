@@ -133,7 +133,7 @@ func dataFileInfo(file *dataFileFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s := set.Train.Layout()
+	s := set.Train.Shape
 	kind := "categorical, one-hot for models"
 	if s.Binary() {
 		kind = "binary"
@@ -209,7 +209,7 @@ func dataShow(args []string, stdout, stderr io.Writer) error {
 	}
 	rng := rand.New(rand.NewPCG(*seed, 0))
 	idx := rng.Perm(sp.N)[:*n]
-	shape := sp.Layout()
+	shape := sp.Shape
 	if sp.Codes != nil {
 		// Categorical examples are drawn in gray levels, code / (K − 1).
 		codes := make([]uint16, 0, *n*shape.Sites())

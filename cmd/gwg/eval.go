@@ -346,7 +346,7 @@ func (j *evalJob) loadEvalSplits(dataDir string, rep *evalReport) ([]*datasets.S
 		return nil, err
 	}
 	name = set.Name
-	if w := set.Train.Layout().ModelWidth(); w != dom.Width() {
+	if w := set.Train.Shape.ModelWidth(); w != dom.Width() {
 		return nil, fmt.Errorf("the model has %d values per state, %s examples %d", dom.Width(), name, w)
 	}
 	rep.Dataset = name
@@ -370,7 +370,7 @@ func (j *evalJob) loadEvalSplits(dataDir string, rep *evalReport) ([]*datasets.S
 func evalSubset(sp *datasets.Split, n int, rng *rand.Rand) []float32 {
 	n = min(n, sp.N)
 	idx := rng.Perm(sp.N)[:n]
-	x := make([]float32, n*sp.Layout().ModelWidth())
+	x := make([]float32, n*sp.Shape.ModelWidth())
 	sp.Batch(x, idx, nil)
 	return x
 }

@@ -176,7 +176,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkTrainMemory(cfg.Model, data.Train.Layout(), cfg.Batch); err != nil {
+	if err := checkTrainMemory(cfg.Model, data.Train.Shape, cfg.Batch); err != nil {
 		return err
 	}
 	job, err := train.NewJob(cfg, data, dir, note, resume)

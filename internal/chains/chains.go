@@ -75,7 +75,7 @@ func Start(c *ckpt.Checkpoint, dom ebm.Domain, n int, from string, rng *rand.Ran
 // that a categorical split is never expanded whole.
 func MeanLogProb(m ebm.Model, s *datasets.Split, batch int) (float64, error) {
 	w := m.Domain().Width()
-	if dw := s.Layout().ModelWidth(); dw != w {
+	if dw := s.Shape.ModelWidth(); dw != w {
 		return 0, fmt.Errorf("the model reads %d values per state, the %s examples have %d", w, s.Dataset, dw)
 	}
 	if s.Dynamic {
