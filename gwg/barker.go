@@ -24,7 +24,7 @@ func init() {
 		Name: "gwg-barker",
 		Doc:  "GWG with the Barker balancing function: weights σ(d̃) instead of exp(d̃/2) (binary or one-hot)",
 		New: func(m ebm.Model, sp Spec) (Kernel, error) {
-			p, err := newGWGProposal(m.Domain(), 1, false, 1, barkerShift)
+			p, err := newGWGProposal(m.Domain(), 1, false, 1, barkerBalance{})
 			if err != nil {
 				return nil, err
 			}
@@ -33,37 +33,47 @@ func init() {
 	})
 }
 
-// barkerShift replaces every first-order estimate d of a row, whose maximum
-// is m, by σ(d)/σ(m) and returns their sum, without overflow and with one
-// exponential per site:
+type barkerBalance struct{}
+
+func (barkerBalance) weights(v []float64, m float64) float64 {
+	scale := 1 + fastmath.ExpNonPositive(-math.Abs(m))
+	var s float64
+	for i, d := range v {
+		w := barkerWeight(d, m, scale)
+		v[i] = w
+		s += w
+	}
+	return s
+}
+
+func (barkerBalance) weights32(dst, g []float32, gc, invTau, m float64) float64 {
+	scale := 1 + fastmath.ExpNonPositive(-math.Abs(m))
+	var s float64
+	dst = dst[:len(g)]
+	for j, gj := range g {
+		w := float32(barkerWeight((float64(gj)-gc)*invTau, m, scale))
+		dst[j] = w
+		s += float64(w)
+	}
+	return s
+}
+
+// barkerWeight is σ(d)/σ(m) for a first-order estimate d ≤ m, where
+// scale = 1 + e^−|m|, without overflow and with one exponential per site:
 //
 //	m ≥ 0: σ(d)/σ(m) = σ(d)·(1 + e^−m), σ(d) from e^−|d| ≤ 1;
 //	m < 0: σ(d)/σ(m) = e^(d−m)·(1 + e^m)/(1 + e^d), every factor bounded.
 //
 // Weights are relative to the largest, as GWG's are, so a row whose
-// estimates are all very negative does not underflow to nothing; −∞ (a
-// site's current category) gives 0.
-func barkerShift(v []float64, m float64) float64 {
-	var s float64
+// estimates are all very negative does not underflow to nothing.
+func barkerWeight(d, m, scale float64) float64 {
 	if m >= 0 {
-		scale := 1 + fastmath.ExpNonPositive(-m)
-		for i, d := range v {
-			e := fastmath.ExpNonPositive(-math.Abs(d))
-			num := e // σ(d) = e^d/(1 + e^d) for d < 0
-			if d >= 0 {
-				num = 1 // σ(d) = 1/(1 + e^−d)
-			}
-			w := num / (1 + e) * scale
-			v[i] = w
-			s += w
+		e := fastmath.ExpNonPositive(-math.Abs(d))
+		num := e // σ(d) = e^d/(1 + e^d) for d < 0
+		if d >= 0 {
+			num = 1 // σ(d) = 1/(1 + e^−d)
 		}
-		return s
+		return num / (1 + e) * scale
 	}
-	scale := 1 + fastmath.ExpNonPositive(m)
-	for i, d := range v {
-		w := fastmath.ExpNonPositive(d-m) * scale / (1 + fastmath.ExpNonPositive(d))
-		v[i] = w
-		s += w
-	}
-	return s
+	return fastmath.ExpNonPositive(d-m) * scale / (1 + fastmath.ExpNonPositive(d))
 }

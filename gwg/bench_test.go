@@ -77,3 +77,29 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOneHotDerive times the categorical GWG proposal's weights for one
+// Frey-Faces-sized chain (560 sites × 256 categories), per logit.
+func BenchmarkOneHotDerive(b *testing.B) {
+	const sites, k = 560, 256
+	p, err := newGWGProposal(ebm.Domain{Sites: sites, Categories: k, OneHot: true}, 1, false, 0.5, expBalance{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.Resize(1)
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, g := make([]float32, sites*k), make([]float32, sites*k)
+	for i := range sites {
+		x[i*k+rng.IntN(k)] = 1
+	}
+	for i := range g {
+		g[i] = float32(rng.NormFloat64())
+	}
+	cpu0 := cputime.Now()
+	for b.Loop() {
+		if !p.Derive(Proposed, 0, x, g) {
+			b.Fatal("not finite")
+		}
+	}
+	b.ReportMetric(float64((cputime.Now()-cpu0).Nanoseconds())/float64(b.N*sites*k), "cpu-ns/logit")
+}

@@ -70,13 +70,13 @@ func checkF(name string, step int64, what string, f []float64) error {
 
 // drawIndex returns index i with probability wt[i]/sum, using one uniform
 // u ∈ [0, 1). Indices with zero weight are never returned.
-func drawIndex(wt []float64, sum, u float64) int {
+func drawIndex[T float32 | float64](wt []T, sum, u float64) int {
 	t := u * sum
 	var acc float64
 	last := -1
 	for i, w := range wt {
 		if w > 0 {
-			acc += w
+			acc += float64(w)
 			last = i
 			if acc > t {
 				return i
