@@ -1,5 +1,3 @@
-// Package chains starts sampler chains from a checkpoint and runs them: what
-// `gwg sample`, `gwg eval` and the trainer's final sample grid share.
 package chains
 
 import (
