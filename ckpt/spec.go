@@ -12,9 +12,9 @@ import (
 // (2 for binary data). Data that is not an image has Height 1. The zero
 // Shape means a checkpoint written before shapes were stored.
 type Shape struct {
-	Height     int `msgpack:"height"`
-	Width      int `msgpack:"width"`
-	Categories int `msgpack:"categories"`
+	Height     int `msgpack:"height" json:"height"`
+	Width      int `msgpack:"width" json:"width"`
+	Categories int `msgpack:"categories" json:"categories"`
 }
 
 // Sites is the number of variables of one example.

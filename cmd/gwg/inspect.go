@@ -80,6 +80,7 @@ type inspectReport struct {
 	BuildWarning  string         `json:"build_warning,omitempty"`
 	Model         modelReport    `json:"model"`
 	Dataset       string         `json:"dataset,omitempty"`
+	Shape         ckpt.Shape     `json:"shape,omitzero"`
 	DataFile      ckpt.DataFile  `json:"data_file,omitzero"`
 	BaseMeanSites int            `json:"base_mean_sites"`
 	Params        []tensorReport `json:"params"`
@@ -151,6 +152,7 @@ func summarize(path string, size int64, c *ckpt.Checkpoint, rows int) *inspectRe
 			Kind: c.Model.Kind, Arch: c.Model.Arch, Ints: c.Model.Ints, Strings: c.Model.Strings,
 		},
 		Dataset:       c.Dataset,
+		Shape:         c.Shape,
 		DataFile:      c.DataFile,
 		BaseMeanSites: len(c.BaseMean),
 		Params:        make([]tensorReport, len(c.Params)),
@@ -278,6 +280,9 @@ func (r *inspectReport) print(w io.Writer) error {
 	}
 	if r.Dataset != "" {
 		line("dataset", "%s", r.Dataset)
+	}
+	if sh := r.Shape; sh != (ckpt.Shape{}) {
+		line("data shape", "%d×%d sites of %d categories", sh.Height, sh.Width, sh.Categories)
 	}
 	if d := r.DataFile; !d.IsZero() {
 		line("data file", "%s (SHA-256 %.12s…; --categories %d --valid-size %g --test-size %g --split-seed %d, 0 = default)",
