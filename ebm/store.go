@@ -37,7 +37,12 @@ func (m *RBM) Spec() (ckpt.ModelSpec, error) {
 }
 
 func loadRBM(spec ckpt.ModelSpec, params []ckpt.Tensor, _ []float32) (Model, error) {
-	m, err := NewRBM(spec.Ints["visible"], spec.Ints["hidden"])
+	d, h := spec.Ints["visible"], spec.Ints["hidden"]
+	// A damaged spec must not allocate what the file does not hold.
+	if len(params) != 3 || len(params[0].Data) != d*h {
+		return nil, fmt.Errorf("ebm: an RBM of %d×%d units needs W, b_v and b_h with %d weights", d, h, d*h)
+	}
+	m, err := NewRBM(d, h)
 	if err != nil {
 		return nil, err
 	}

@@ -72,6 +72,15 @@ func load(spec ckpt.ModelSpec, params []ckpt.Tensor, baseMean []float32) (ebm.Mo
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("%q: %w", spec.Arch, err)
 	}
+	// A damaged spec must not make the net allocate what the file does not
+	// hold: the stored values are counted first.
+	var stored int64
+	for i := range params {
+		stored += int64(len(params[i].Data))
+	}
+	if want := c.NumParams(); want != stored {
+		return nil, fmt.Errorf("%s needs %d parameter values, the checkpoint holds %d", c, want, stored)
+	}
 	// The initial weights are overwritten; any seed does.
 	m, err := New(c, baseMean, rand.New(rand.NewPCG(0, 0)))
 	if err != nil {

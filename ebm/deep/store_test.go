@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gwg-go/gwg/ckpt"
@@ -107,6 +108,16 @@ func TestArchitectures(t *testing.T) {
 				t.Errorf("config %+v came back as %+v", d.Config(), back.(*Model).Config())
 			}
 		})
+	}
+	// A spec whose net is larger than the stored parameters is refused
+	// before the net is built.
+	c, err := ckpt.Load(filepath.Join("..", "..", "checkpoints", "dynamic_mnist-mlp-64-demo.gwg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Model.Ints["width"] = 1 << 28
+	if _, err := ebm.Load(c, true); err == nil || !strings.Contains(err.Error(), "parameter values") {
+		t.Errorf("a spec of a huge net loaded: %v", err)
 	}
 	for _, bad := range []string{"mlp", "mlp-0", "resnet-4x", "transformer-8"} {
 		if err := ebm.CheckArch(bad); err == nil {
