@@ -11,11 +11,15 @@ import (
 	"github.com/gwg-go/gwg/ebm"
 )
 
-// TestLoadDemoCheckpoint reads the committed demo checkpoint, written before
-// the net configuration was stored by its msgpack names, stores it again
-// the current way and checks that both give the same model.
+// oldDemo is the demo checkpoint as committed on 2026-11-25, written before
+// the net configuration was stored by its msgpack names; users have files
+// like it.
+var oldDemo = filepath.Join("testdata", "demo-2026-11-25.gwg")
+
+// TestLoadDemoCheckpoint reads an old demo checkpoint, stores it again the
+// current way and checks that both give the same model.
 func TestLoadDemoCheckpoint(t *testing.T) {
-	c, err := ckpt.Load(filepath.Join("..", "..", "checkpoints", "dynamic_mnist-mlp-64-demo.gwg"))
+	c, err := ckpt.Load(oldDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +115,7 @@ func TestArchitectures(t *testing.T) {
 	}
 	// A spec whose net is larger than the stored parameters is refused
 	// before the net is built.
-	c, err := ckpt.Load(filepath.Join("..", "..", "checkpoints", "dynamic_mnist-mlp-64-demo.gwg"))
+	c, err := ckpt.Load(oldDemo)
 	if err != nil {
 		t.Fatal(err)
 	}
