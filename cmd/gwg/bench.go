@@ -230,20 +230,11 @@ func benchIsing(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if bf.quick {
-		if !isSet(fs, "steps") {
-			bf.steps = 500
-		}
-		if !isSet(fs, "sizes") {
-			*sizes = "10,20"
-		}
+		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "sizes": func() { *sizes = "10,20" }})
 	}
-	ls, err := parseList(*sizes, strconv.Atoi)
+	ls, ss, err := parseGrid(*sizes, *sigmas)
 	if err != nil {
-		return usageError("-sizes: %v", err)
-	}
-	ss, err := parseList(*sigmas, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
-	if err != nil {
-		return usageError("-sigmas: %v", err)
+		return err
 	}
 	if bf.chains < 1 || bf.steps < 1 || *block < 1 {
 		return usageError("-chains, -steps and -block must be positive")
@@ -259,12 +250,40 @@ func benchIsing(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := res.WriteFiles(bf.out, "ising"); err != nil {
-		return err
-	}
-	return writeTable(stdout, filepath.Join(bf.out, "ising-table.txt"), func(w io.Writer) error {
+	return writeResult(stdout, bf.out, "ising", res, func(w io.Writer) {
 		fmt.Fprintf(w, "lattice Ising, zero field: %d chains, %d steps, ESS of chain 0 after %.0f%% burn-in; run %.0f s\n",
 			res.Config.Chains, res.Config.Steps, 100*res.Config.BurnIn, time.Since(start).Seconds())
+	})
+}
+
+// parseGrid parses the -sizes and -sigmas lists of the lattice benchmarks.
+func parseGrid(sizes, sigmas string) ([]int, []float64, error) {
+	ls, err := parseList(sizes, strconv.Atoi)
+	if err != nil {
+		return nil, nil, usageError("-sizes: %v", err)
+	}
+	ss, err := parseList(sigmas, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+	if err != nil {
+		return nil, nil, usageError("-sigmas: %v", err)
+	}
+	return ls, ss, nil
+}
+
+// benchResult is what the benchmarks other than rbm report: their CSV
+// files and plots, and a table.
+type benchResult interface {
+	WriteFiles(dir, prefix string) error
+	WriteTable(w io.Writer) error
+}
+
+// writeResult writes res's files under dir/prefix-*, then prints its table
+// below header and saves the same text as dir/prefix-table.txt.
+func writeResult(stdout io.Writer, dir, prefix string, res benchResult, header func(io.Writer)) error {
+	if err := res.WriteFiles(dir, prefix); err != nil {
+		return err
+	}
+	return writeTable(stdout, filepath.Join(dir, prefix+"-table.txt"), func(w io.Writer) error {
+		header(w)
 		return res.WriteTable(w)
 	})
 }

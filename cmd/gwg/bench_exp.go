@@ -97,19 +97,15 @@ func (f *learnFlags) runLearn(p *bench.Problem, cfg bench.LearnConfig, prefix st
 	if err != nil {
 		return err
 	}
-	if err := res.WriteFiles(f.out, prefix); err != nil {
-		return err
-	}
 	paths, err := res.SaveModels(f.out, prefix)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "learned models (gwg inspect, gwg eval): %s\n", strings.Join(paths, ", "))
-	return writeTable(stdout, filepath.Join(f.out, prefix+"-table.txt"), func(w io.Writer) error {
+	return writeResult(stdout, f.out, prefix, res, func(w io.Writer) {
 		fmt.Fprintf(w, "%s: PCD, %d iterations, batch %d, buffer %d, Adam lr %g, L1 %g; run %.0f s\nground truth: %v\n",
 			p.Name, res.Config.Iters, res.Config.Batch, res.Config.Buffer, res.Config.LR, max(res.Config.L1, 0),
 			time.Since(start).Seconds(), check)
-		return res.WriteTable(w)
 	})
 }
 
@@ -139,13 +135,9 @@ func benchLearnIsing(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ls, err := parseList(*sizes, strconv.Atoi)
+	ls, ss, err := parseGrid(*sizes, *sigmas)
 	if err != nil {
-		return usageError("-sizes: %v", err)
-	}
-	ss, err := parseList(*sigmas, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
-	if err != nil {
-		return usageError("-sigmas: %v", err)
+		return err
 	}
 	if err := os.MkdirAll(lf.out, 0o755); err != nil {
 		return err
@@ -268,15 +260,10 @@ func benchContacts(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	prefix := "contacts"
-	if err := res.WriteFiles(lf.out, prefix); err != nil {
-		return err
-	}
-	return writeTable(stdout, filepath.Join(lf.out, prefix+"-table.txt"), func(w io.Writer) error {
+	return writeResult(stdout, lf.out, "contacts", res, func(w io.Writer) {
 		fmt.Fprintf(w, "%s, %d true contacts: PCD %d iterations (batch %d, buffer %d, lr %g, L1 %g), pseudo-likelihood %d steps; run %.0f s\nground truth: %v\n",
 			res.Problem.Name, res.Config.Sites, res.PCD.Config.Iters, res.PCD.Config.Batch, res.PCD.Config.Buffer,
 			res.PCD.Config.LR, max(res.PCD.Config.L1, 0), *plmIters, time.Since(start).Seconds(), res.Check)
-		return res.WriteTable(w)
 	})
 }
 
@@ -352,13 +339,9 @@ func benchFHMM(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := res.WriteFiles(bf.out, "fhmm"); err != nil {
-		return err
-	}
-	return writeTable(stdout, filepath.Join(bf.out, "fhmm-table.txt"), func(w io.Writer) error {
+	return writeResult(stdout, bf.out, "fhmm", res, func(w io.Writer) {
 		fmt.Fprintf(w, "factorial HMM %d×%d: %d chains, %d steps; reference 2 × %d sweeps of sequential Gibbs; run %.0f s\n",
 			model.Chains, model.Steps, res.Config.Chains, res.Config.Steps, res.Config.RefSweeps, time.Since(start).Seconds())
-		return res.WriteTable(w)
 	})
 }
 
@@ -378,13 +361,9 @@ func benchPotts(args []string, stdout, stderr io.Writer) error {
 	if bf.quick {
 		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "sizes": func() { *sizes = "10,20" }})
 	}
-	ls, err := parseList(*sizes, strconv.Atoi)
+	ls, ss, err := parseGrid(*sizes, *sigmas)
 	if err != nil {
-		return usageError("-sizes: %v", err)
-	}
-	ss, err := parseList(*sigmas, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
-	if err != nil {
-		return usageError("-sigmas: %v", err)
+		return err
 	}
 	if bf.chains < 1 || bf.steps < 1 || *block < 1 || *states < 2 {
 		return usageError("-chains, -steps and -block must be positive, -states at least 2")
@@ -398,12 +377,8 @@ func benchPotts(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := res.WriteFiles(bf.out, "potts"); err != nil {
-		return err
-	}
-	return writeTable(stdout, filepath.Join(bf.out, "potts-table.txt"), func(w io.Writer) error {
+	return writeResult(stdout, bf.out, "potts", res, func(w io.Writer) {
 		fmt.Fprintf(w, "lattice Potts, K = %d, zero field: %d chains, %d steps, ESS of chain 0 after %.0f%% burn-in; run %.0f s\n",
 			res.Config.States, res.Config.Chains, res.Config.Steps, 100*res.Config.BurnIn, time.Since(start).Seconds())
-		return res.WriteTable(w)
 	})
 }
