@@ -11,7 +11,6 @@ import (
 
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
-	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // FHMMConfig sets up the factorial-HMM posterior benchmark, the reference's
@@ -303,24 +302,9 @@ func (r *FHMMResult) WriteFiles(dir, prefix string) error {
 		return err
 	}
 	title := fmt.Sprintf("factorial HMM posterior, %d chains × %d steps", r.Config.Model.Chains, r.Config.Model.Steps)
-	for _, axis := range []struct {
-		name, label string
-		x           func(FHMMCurve) []float64
-	}{
-		{"steps", "steps", func(c FHMMCurve) []float64 { return intsToFloats(c.Steps) }},
-		{"seconds", "seconds (median step cost × steps)", func(c FHMMCurve) []float64 { return c.Seconds }},
-	} {
-		var series []charts.Series
-		xmax := 0.0
-		for _, c := range r.Curves {
-			x := axis.x(c)
-			xmax = max(xmax, x[len(x)-1])
-			series = append(series, charts.Series{Name: c.Sampler, X: x, Y: c.LogRMSE})
-		}
-		series = append(series, charts.Series{Name: "floor", X: []float64{0, xmax}, Y: []float64{r.Floor, r.Floor}, Dashed: true})
-		if err := charts.Lines(filepath.Join(dir, prefix+"-rmse-"+axis.name+".png"), title, axis.label, "log10 RMSE of the posterior marginals", series...); err != nil {
-			return err
-		}
+	curves := make([]timedCurve, len(r.Curves))
+	for i, c := range r.Curves {
+		curves[i] = timedCurve{c.Sampler, c.Steps, c.Seconds, c.LogRMSE}
 	}
-	return nil
+	return plotTimedCurves(filepath.Join(dir, prefix+"-rmse-"), title, "log10 RMSE of the posterior marginals", r.Floor, curves)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/gwg"
-	"github.com/gwg-go/gwg/internal/charts"
 )
 
 // PottsConfig sets up the lattice Potts sampling benchmark, the categorical
@@ -170,31 +169,13 @@ func (r *PottsResult) WriteFiles(dir, prefix string) error {
 	if err := writeCSV(filepath.Join(dir, prefix+"-summary.csv"), rows); err != nil {
 		return err
 	}
-	for _, sigma := range r.Config.Sigmas {
-		for _, mt := range []struct {
-			file, label string
-			y           func(PottsRow) float64
-		}{
-			{"ess-per-step", "log10 ESS per step", func(row PottsRow) float64 { return math.Log10(row.essPerStep(r.Config)) }},
-			{"ess-per-second", "log10 ESS per second", func(row PottsRow) float64 { return math.Log10(row.ESSPerSec) }},
-		} {
-			var series []charts.Series
-			for _, s := range r.Config.Samplers {
-				var x, y []float64
-				for _, row := range r.Rows {
-					if row.Sigma == sigma && row.Sampler == s {
-						x = append(x, float64(row.L*row.L))
-						y = append(y, mt.y(row))
-					}
-				}
-				series = append(series, charts.Series{Name: s, X: x, Y: y})
-			}
-			path := filepath.Join(dir, fmt.Sprintf("%s-%s-sigma%g.png", prefix, mt.file, sigma))
-			title := fmt.Sprintf("lattice Potts, K = %d, σ = %g", r.Config.States, sigma)
-			if err := charts.Lines(path, title, "dimension D = L²", mt.label, series...); err != nil {
-				return err
-			}
-		}
+	metrics := []latticeMetric[PottsRow]{
+		{"ess-per-step", "log10 ESS per step", func(row PottsRow) float64 { return math.Log10(row.essPerStep(r.Config)) }},
+		{"ess-per-second", "log10 ESS per second", func(row PottsRow) float64 { return math.Log10(row.ESSPerSec) }},
 	}
-	return nil
+	return plotLattice(dir, prefix, r.Config.Sigmas, r.Config.Samplers, r.Rows, metrics,
+		func(row PottsRow) (int, float64, string) { return row.L, row.Sigma, row.Sampler },
+		func(sigma float64) string {
+			return fmt.Sprintf("lattice Potts, K = %d, σ = %g", r.Config.States, sigma)
+		})
 }

@@ -80,23 +80,41 @@ func (r *RBMResult) WriteFiles(dir, prefix, title string) error {
 	if err := writeCSV(filepath.Join(dir, prefix+"-summary.csv"), rows); err != nil {
 		return err
 	}
+	curves := make([]timedCurve, len(r.Curves))
+	for i, c := range r.Curves {
+		curves[i] = timedCurve{c.Sampler, c.Steps, c.Seconds, c.LogMMD}
+	}
+	return plotTimedCurves(filepath.Join(dir, prefix+"-mmd-"), title, "log10 MMD", r.Floor, curves)
+}
+
+// timedCurve is one sampler's error y measured at the given steps, with
+// the seconds those steps took.
+type timedCurve struct {
+	name    string
+	steps   []int
+	seconds []float64
+	y       []float64
+}
+
+// plotTimedCurves plots the curves against steps and against seconds, with
+// the floor dashed, as pathPrefix+"steps.png" and pathPrefix+"seconds.png".
+func plotTimedCurves(pathPrefix, title, ylabel string, floor float64, curves []timedCurve) error {
 	for _, axis := range []struct {
 		name, label string
-		x           func(MMDCurve) []float64
+		x           func(timedCurve) []float64
 	}{
-		{"steps", "steps", func(c MMDCurve) []float64 { return intsToFloats(c.Steps) }},
-		{"seconds", "seconds (median step cost × steps)", func(c MMDCurve) []float64 { return c.Seconds }},
+		{"steps", "steps", func(c timedCurve) []float64 { return intsToFloats(c.steps) }},
+		{"seconds", "seconds (median step cost × steps)", func(c timedCurve) []float64 { return c.seconds }},
 	} {
 		var series []charts.Series
 		xmax := 0.0
-		for _, c := range r.Curves {
+		for _, c := range curves {
 			x := axis.x(c)
 			xmax = max(xmax, x[len(x)-1])
-			series = append(series, charts.Series{Name: c.Sampler, X: x, Y: c.LogMMD})
+			series = append(series, charts.Series{Name: c.name, X: x, Y: c.y})
 		}
-		series = append(series, charts.Series{Name: "floor", X: []float64{0, xmax}, Y: []float64{r.Floor, r.Floor}, Dashed: true})
-		path := filepath.Join(dir, prefix+"-mmd-"+axis.name+".png")
-		if err := charts.Lines(path, title, axis.label, "log10 MMD", series...); err != nil {
+		series = append(series, charts.Series{Name: "floor", X: []float64{0, xmax}, Y: []float64{floor, floor}, Dashed: true})
+		if err := charts.Lines(pathPrefix+axis.name+".png", title, axis.label, ylabel, series...); err != nil {
 			return err
 		}
 	}
@@ -136,31 +154,43 @@ func (r *IsingResult) WriteFiles(dir, prefix string) error {
 	if err := writeCSV(filepath.Join(dir, prefix+"-summary.csv"), rows); err != nil {
 		return err
 	}
-	metrics := []struct {
-		file, label string
-		y           func(IsingRow) float64
-	}{
+	metrics := []latticeMetric[IsingRow]{
 		{"ess-per-step", "log10 ESS per step", func(row IsingRow) float64 { return math.Log10(row.essPerStep(r.Config)) }},
 		{"ess-per-second", "log10 ESS per second", func(row IsingRow) float64 { return math.Log10(row.ESSPerSec) }},
 		{"ess-per-eval", "log10 ESS per evaluation", func(row IsingRow) float64 { return math.Log10(row.ESSPerEval) }},
 		{"mse", "log10 MSE of the magnetisation", func(row IsingRow) float64 { return row.LogMSE }},
 	}
-	for _, sigma := range r.Config.Sigmas {
+	return plotLattice(dir, prefix, r.Config.Sigmas, r.Config.Samplers, r.Rows, metrics,
+		func(row IsingRow) (int, float64, string) { return row.L, row.Sigma, row.Sampler },
+		func(sigma float64) string { return fmt.Sprintf("lattice Ising, σ = %g", sigma) })
+}
+
+// latticeMetric is one plotted quantity of the lattice benchmarks' rows.
+type latticeMetric[R any] struct {
+	file, label string
+	y           func(R) float64
+}
+
+// plotLattice writes, for every σ and metric, a plot of each sampler's
+// metric against the dimension L² as prefix-<metric file>-sigma<σ>.png;
+// at gives a row's lattice side, σ and sampler.
+func plotLattice[R any](dir, prefix string, sigmas []float64, samplers []string, rows []R, metrics []latticeMetric[R],
+	at func(R) (int, float64, string), title func(sigma float64) string) error {
+	for _, sigma := range sigmas {
 		for _, mt := range metrics {
 			var series []charts.Series
-			for _, s := range r.Config.Samplers {
+			for _, s := range samplers {
 				var x, y []float64
-				for _, row := range r.Rows {
-					if row.Sigma == sigma && row.Sampler == s {
-						x = append(x, float64(row.L*row.L))
+				for _, row := range rows {
+					if l, sg, sampler := at(row); sg == sigma && sampler == s {
+						x = append(x, float64(l*l))
 						y = append(y, mt.y(row))
 					}
 				}
 				series = append(series, charts.Series{Name: s, X: x, Y: y})
 			}
 			path := filepath.Join(dir, fmt.Sprintf("%s-%s-sigma%g.png", prefix, mt.file, sigma))
-			title := fmt.Sprintf("lattice Ising, σ = %g", sigma)
-			if err := charts.Lines(path, title, "dimension D = L²", mt.label, series...); err != nil {
+			if err := charts.Lines(path, title(sigma), "dimension D = L²", mt.label, series...); err != nil {
 				return err
 			}
 		}
