@@ -220,23 +220,14 @@ func reportMNISTRBM(w io.Writer, r *bench.MNISTRBM, path string) {
 
 func benchIsing(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench ising", "[flags]", stderr)
-	var bf benchFlags
+	var bf latticeFlags
 	bf.register(fs)
-	sizes := fs.String("sizes", "10,20,40", "comma-separated lattice sides L (D = L²)")
-	sigmas := fs.String("sigmas", "0.1,0.25", "comma-separated coupling strengths σ")
-	block := fs.Int("block", 10, "steps per sampler per round-robin turn")
-	if err := parseBench(fs, args, stderr, "ising",
-		"Zero-field periodic lattice Ising; the exact mean spin is 0 by symmetry.\n-quick means -steps 500 -sizes 10,20 unless those are given."); err != nil {
-		return err
-	}
-	if bf.quick {
-		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "sizes": func() { *sizes = "10,20" }})
-	}
-	ls, ss, err := parseGrid(*sizes, *sigmas)
+	ls, ss, err := bf.parse(fs, args, stderr, "ising",
+		"Zero-field periodic lattice Ising; the exact mean spin is 0 by symmetry.\n-quick means -steps 500 -sizes 10,20 unless those are given.")
 	if err != nil {
 		return err
 	}
-	if bf.chains < 1 || bf.steps < 1 || *block < 1 {
+	if bf.chains < 1 || bf.steps < 1 || bf.block < 1 {
 		return usageError("-chains, -steps and -block must be positive")
 	}
 	if err := os.MkdirAll(bf.out, 0o755); err != nil {
@@ -245,7 +236,7 @@ func benchIsing(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	res, err := bench.RunIsing(bench.IsingConfig{
 		Sizes: ls, Sigmas: ss, Samplers: bf.samplerList(), Chains: bf.chains, Steps: bf.steps,
-		Block: *block, Seed: bf.seed, Progress: benchProgress(stderr, "lattice Ising"),
+		Block: bf.block, Seed: bf.seed, Progress: benchProgress(stderr, "lattice Ising"),
 	})
 	if err != nil {
 		return err
@@ -254,6 +245,32 @@ func benchIsing(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(w, "lattice Ising, zero field: %d chains, %d steps, ESS of chain 0 after %.0f%% burn-in; run %.0f s\n",
 			res.Config.Chains, res.Config.Steps, 100*res.Config.BurnIn, time.Since(start).Seconds())
 	})
+}
+
+// latticeFlags are the flags of the lattice benchmarks, ising and potts.
+type latticeFlags struct {
+	benchFlags
+	sizes, sigmas string
+	block         int
+}
+
+func (f *latticeFlags) register(fs *flag.FlagSet) {
+	f.benchFlags.register(fs)
+	fs.StringVar(&f.sizes, "sizes", "10,20,40", "comma-separated lattice sides L (D = L²)")
+	fs.StringVar(&f.sigmas, "sigmas", "0.1,0.25", "comma-separated coupling strengths σ")
+	fs.IntVar(&f.block, "block", 10, "steps per sampler per round-robin turn")
+}
+
+// parse is parseBench, then the -quick defaults (-steps 500 -sizes 10,20)
+// and the lattice sides and couplings.
+func (f *latticeFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer, name, about string) ([]int, []float64, error) {
+	if err := parseBench(fs, args, stderr, name, about); err != nil {
+		return nil, nil, err
+	}
+	if f.quick {
+		quickDefaults(fs, map[string]func(){"steps": func() { f.steps = 500 }, "sizes": func() { f.sizes = "10,20" }})
+	}
+	return parseGrid(f.sizes, f.sigmas)
 }
 
 // parseGrid parses the -sizes and -sigmas lists of the lattice benchmarks.

@@ -347,25 +347,16 @@ func benchFHMM(args []string, stdout, stderr io.Writer) error {
 
 func benchPotts(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("bench potts", "[flags]", stderr)
-	var bf benchFlags
+	var bf latticeFlags
 	bf.register(fs)
-	sizes := fs.String("sizes", "10,20,40", "comma-separated lattice sides L (D = L²)")
-	sigmas := fs.String("sigmas", "0.1,0.25", "comma-separated coupling strengths σ")
 	states := fs.Int("states", 3, "categories K")
-	block := fs.Int("block", 10, "steps per sampler per round-robin turn")
-	if err := parseBench(fs, args, stderr, "potts",
+	ls, ss, err := bf.parse(fs, args, stderr, "potts",
 		"Zero-field periodic lattice Potts; the exact category frequencies are 1/K by symmetry.\n"+
-			"-quick means -steps 500 -sizes 10,20 unless those are given."); err != nil {
-		return err
-	}
-	if bf.quick {
-		quickDefaults(fs, map[string]func(){"steps": func() { bf.steps = 500 }, "sizes": func() { *sizes = "10,20" }})
-	}
-	ls, ss, err := parseGrid(*sizes, *sigmas)
+			"-quick means -steps 500 -sizes 10,20 unless those are given.")
 	if err != nil {
 		return err
 	}
-	if bf.chains < 1 || bf.steps < 1 || *block < 1 || *states < 2 {
+	if bf.chains < 1 || bf.steps < 1 || bf.block < 1 || *states < 2 {
 		return usageError("-chains, -steps and -block must be positive, -states at least 2")
 	}
 	if err := os.MkdirAll(bf.out, 0o755); err != nil {
@@ -373,7 +364,7 @@ func benchPotts(args []string, stdout, stderr io.Writer) error {
 	}
 	start := time.Now()
 	res, err := bench.RunPotts(bench.PottsConfig{Sizes: ls, States: *states, Sigmas: ss, Samplers: bf.samplerList(),
-		Chains: bf.chains, Steps: bf.steps, Block: *block, Seed: bf.seed, Progress: benchProgress(stderr, "lattice Potts")})
+		Chains: bf.chains, Steps: bf.steps, Block: bf.block, Seed: bf.seed, Progress: benchProgress(stderr, "lattice Potts")})
 	if err != nil {
 		return err
 	}
