@@ -38,17 +38,11 @@ func (c FHMMConfig) Defaults() FHMMConfig {
 	if c.Model == (ebm.FHMMConfig{}) {
 		c.Model = ebm.DefaultFHMMConfig()
 	}
-	if len(c.Samplers) == 0 {
-		c.Samplers = FHMMSamplers
-	}
-	setDefault(&c.Chains, 100)
-	setDefault(&c.Steps, 5000)
+	setDefaultList(&c.Samplers, FHMMSamplers)
+	chainDefaults(&c.Chains, &c.Steps, &c.BurnIn)
 	setDefault(&c.Every, 10)
 	setDefault(&c.Block, 10)
 	setDefault(&c.RefSweeps, 200)
-	if c.BurnIn == 0 {
-		c.BurnIn = gwg.ESSBurnIn
-	}
 	return c
 }
 

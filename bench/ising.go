@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/gwg-go/gwg/ebm"
-	"github.com/gwg-go/gwg/gwg"
 )
 
 // IsingConfig sets up the lattice Ising benchmark. Zero fields take the
@@ -30,21 +29,10 @@ var IsingSamplers = []string{"gwg", "gwg-3", "dmala", "gibbs", "rand-gibbs", "bg
 
 // Defaults returns c with every zero field set to its default.
 func (c IsingConfig) Defaults() IsingConfig {
-	if len(c.Sizes) == 0 {
-		c.Sizes = []int{10, 20, 40}
-	}
-	if len(c.Sigmas) == 0 {
-		c.Sigmas = []float64{0.1, 0.25}
-	}
-	if len(c.Samplers) == 0 {
-		c.Samplers = IsingSamplers
-	}
-	setDefault(&c.Chains, 100)
-	setDefault(&c.Steps, 5000)
+	latticeDefaults(&c.Sizes, &c.Sigmas)
+	setDefaultList(&c.Samplers, IsingSamplers)
+	chainDefaults(&c.Chains, &c.Steps, &c.BurnIn)
 	setDefault(&c.Block, 10)
-	if c.BurnIn == 0 {
-		c.BurnIn = gwg.ESSBurnIn
-	}
 	return c
 }
 

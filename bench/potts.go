@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/gwg-go/gwg/ebm"
-	"github.com/gwg-go/gwg/gwg"
 )
 
 // PottsConfig sets up the lattice Potts sampling benchmark, the categorical
@@ -33,22 +32,11 @@ var PottsSamplers = []string{"gwg", "gibbs", "rand-gibbs"}
 
 // Defaults returns c with every zero field set to its default.
 func (c PottsConfig) Defaults() PottsConfig {
-	if len(c.Sizes) == 0 {
-		c.Sizes = []int{10, 20, 40}
-	}
+	latticeDefaults(&c.Sizes, &c.Sigmas)
 	setDefault(&c.States, 3)
-	if len(c.Sigmas) == 0 {
-		c.Sigmas = []float64{0.1, 0.25}
-	}
-	if len(c.Samplers) == 0 {
-		c.Samplers = PottsSamplers
-	}
-	setDefault(&c.Chains, 100)
-	setDefault(&c.Steps, 5000)
+	setDefaultList(&c.Samplers, PottsSamplers)
+	chainDefaults(&c.Chains, &c.Steps, &c.BurnIn)
 	setDefault(&c.Block, 10)
-	if c.BurnIn == 0 {
-		c.BurnIn = gwg.ESSBurnIn
-	}
 	return c
 }
 

@@ -35,16 +35,10 @@ var RBMSamplers = []string{"bg-1", "bg-2", "hb-10-1", "gwg", "gwg-3", "gwg-5", "
 
 // Defaults returns c with every zero field set to the paper's value.
 func (c RBMConfig) Defaults() RBMConfig {
-	if len(c.Samplers) == 0 {
-		c.Samplers = RBMSamplers
-	}
-	setDefault(&c.Chains, 100)
-	setDefault(&c.Steps, 5000)
+	setDefaultList(&c.Samplers, RBMSamplers)
+	chainDefaults(&c.Chains, &c.Steps, &c.BurnIn)
 	setDefault(&c.Every, 10)
 	setDefault(&c.Block, c.Every)
-	if c.BurnIn == 0 {
-		c.BurnIn = gwg.ESSBurnIn
-	}
 	if c.TruthSampler == "" {
 		c.TruthSampler = "rbm-gibbs"
 	}
@@ -54,10 +48,34 @@ func (c RBMConfig) Defaults() RBMConfig {
 	return c
 }
 
-func setDefault(v *int, d int) {
-	if *v == 0 {
+// setDefault sets *v to d if it is the zero value.
+func setDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
 		*v = d
 	}
+}
+
+// setDefaultList sets *v to d if it is empty.
+func setDefaultList[T any](v *[]T, d []T) {
+	if len(*v) == 0 {
+		*v = d
+	}
+}
+
+// chainDefaults sets the run settings every sampling benchmark has, where
+// zero: 100 chains of 5000 steps, ESS after gwg.ESSBurnIn.
+func chainDefaults(chains, steps *int, burnIn *float64) {
+	setDefault(chains, 100)
+	setDefault(steps, 5000)
+	setDefault(burnIn, gwg.ESSBurnIn)
+}
+
+// latticeDefaults sets the lattice sides and couplings of the ising and
+// potts benchmarks, where empty.
+func latticeDefaults(sizes *[]int, sigmas *[]float64) {
+	setDefaultList(sizes, []int{10, 20, 40})
+	setDefaultList(sigmas, []float64{0.1, 0.25})
 }
 
 func (c RBMConfig) validate() error {
