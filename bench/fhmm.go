@@ -90,13 +90,7 @@ func RunFHMM(cfg FHMMConfig) (*FHMMResult, error) {
 	d := m.Domain().Sites
 	refSteps := cfg.RefSweeps * d
 	total := 2*refSteps + len(cfg.Samplers)*cfg.Steps
-	done := 0
-	tick := func() {
-		done++
-		if cfg.Progress != nil && (done%100 == 0 || done == total) {
-			cfg.Progress(done, total)
-		}
-	}
+	tick := ticker(cfg.Progress, total, 100)
 	x0 := make([]float32, cfg.Chains*d)
 	if err := m.SamplePrior(x0, rng); err != nil {
 		return nil, err

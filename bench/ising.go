@@ -63,13 +63,7 @@ func RunIsing(cfg IsingConfig) (*IsingResult, error) {
 			cfg.Chains, cfg.Steps, cfg.Block, cfg.BurnIn)
 	}
 	total := len(cfg.Sizes) * len(cfg.Sigmas) * len(cfg.Samplers) * cfg.Steps
-	done := 0
-	tick := func() {
-		done++
-		if cfg.Progress != nil {
-			cfg.Progress(done, total)
-		}
-	}
+	tick := ticker(cfg.Progress, total, 1)
 	res := &IsingResult{Config: cfg}
 	for k, l := range cfg.Sizes {
 		for j, sigma := range cfg.Sigmas {
@@ -105,18 +99,8 @@ func runIsing(side int, sigma float64, cfg IsingConfig, seed uint64, tick func()
 	if err != nil {
 		return nil, fmt.Errorf("bench: Ising L=%d σ=%v: %w", side, sigma, err)
 	}
-	sums := make(map[*lane][]float64, len(lanes))
-	for _, l := range lanes {
-		sums[l] = make([]float64, cfg.Chains*d)
-	}
-	observe := func(l *lane) error {
-		s := sums[l]
-		for i, v := range l.s.State() {
-			s[i] += float64(v)
-		}
-		return nil
-	}
-	if err := interleave(lanes, cfg.Steps, cfg.Block, observe, tick); err != nil {
+	sums, err := interleaveSums(lanes, cfg.Chains*d, cfg.Steps, cfg.Block, tick)
+	if err != nil {
 		return nil, fmt.Errorf("bench: Ising L=%d σ=%v: %w", side, sigma, err)
 	}
 	rows := make([]IsingRow, 0, len(lanes))

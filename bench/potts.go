@@ -66,13 +66,7 @@ func RunPotts(cfg PottsConfig) (*PottsResult, error) {
 			cfg.Chains, cfg.Steps, cfg.Block, cfg.BurnIn, cfg.States)
 	}
 	total := len(cfg.Sizes) * len(cfg.Sigmas) * len(cfg.Samplers) * cfg.Steps
-	done := 0
-	tick := func() {
-		done++
-		if cfg.Progress != nil {
-			cfg.Progress(done, total)
-		}
-	}
+	tick := ticker(cfg.Progress, total, 1)
 	res := &PottsResult{Config: cfg}
 	for k, l := range cfg.Sizes {
 		for j, sigma := range cfg.Sigmas {
@@ -87,18 +81,8 @@ func RunPotts(cfg PottsConfig) (*PottsResult, error) {
 				return nil, fmt.Errorf("bench: Potts L=%d σ=%v: %w", l, sigma, err)
 			}
 			w := m.Domain().Width()
-			sums := make(map[*lane][]float64, len(lanes))
-			for _, ln := range lanes {
-				sums[ln] = make([]float64, cfg.Chains*w)
-			}
-			observe := func(ln *lane) error {
-				s := sums[ln]
-				for i, v := range ln.s.State() {
-					s[i] += float64(v)
-				}
-				return nil
-			}
-			if err := interleave(lanes, cfg.Steps, cfg.Block, observe, tick); err != nil {
+			sums, err := interleaveSums(lanes, cfg.Chains*w, cfg.Steps, cfg.Block, tick)
+			if err != nil {
 				return nil, fmt.Errorf("bench: Potts L=%d σ=%v: %w", l, sigma, err)
 			}
 			for _, ln := range lanes {

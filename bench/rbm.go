@@ -130,13 +130,7 @@ func RunRBM(m ebm.Model, init *ebm.Bernoulli, cfg RBMConfig) (*RBMResult, error)
 	w := d.Width()
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0))
 	total := cfg.TruthSteps + len(cfg.Samplers)*cfg.Steps
-	done := 0
-	tick := func() {
-		done++
-		if cfg.Progress != nil {
-			cfg.Progress(done, total)
-		}
-	}
+	tick := ticker(cfg.Progress, total, 1)
 
 	// Ground truth: one long run of the exact sampler from fresh draws, split
 	// into the comparison set and the floor set.

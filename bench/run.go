@@ -114,3 +114,32 @@ func median(v []float64) float64 {
 		return (s[n/2-1] + s[n/2]) / 2
 	}
 }
+
+// interleaveSums runs the lanes like interleave and returns, per lane, the
+// sum over its steps of its chains' states (width values).
+func interleaveSums(lanes []*lane, width, steps, block int, tick func()) (map[*lane][]float64, error) {
+	sums := make(map[*lane][]float64, len(lanes))
+	for _, l := range lanes {
+		sums[l] = make([]float64, width)
+	}
+	observe := func(l *lane) error {
+		s := sums[l]
+		for i, v := range l.s.State() {
+			s[i] += float64(v)
+		}
+		return nil
+	}
+	return sums, interleave(lanes, steps, block, observe, tick)
+}
+
+// ticker returns a callback that counts units of work towards total and
+// reports every every-th and the last to progress, which may be nil.
+func ticker(progress func(done, total int), total, every int) func() {
+	done := 0
+	return func() {
+		done++
+		if progress != nil && (done%every == 0 || done == total) {
+			progress(done, total)
+		}
+	}
+}

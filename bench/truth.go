@@ -178,13 +178,7 @@ func GenerateData(p *Problem, n, sweeps int, seed uint64, cacheDir string, progr
 		}
 	}
 	total := 2 * sweeps * p.Dom.Sites
-	done := 0
-	tick := func() {
-		done++
-		if progress != nil && (done%p.Dom.Sites == 0 || done == total) {
-			progress(done, total)
-		}
-	}
+	tick := ticker(progress, total, p.Dom.Sites)
 	a, aHalf, err := gibbsRun(p.Truth, n, sweeps, seed, tick)
 	if err != nil {
 		return nil, Convergence{}, err
