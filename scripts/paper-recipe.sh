@@ -33,6 +33,7 @@ eval)
 	"$bin" export --checkpoint "$run" --out "$model" --force
 	mkdir -p "$shards"
 	# 5 repeats of 100 chains in blocks of 50: 10 blocks for the shards to share.
+	# shellcheck disable=SC2054 # valid,test is one flag value
 	settings=(--checkpoint "$model" "${data[@]}" --temperatures "${TEMPERATURES:-100000}" --chains 100 --repeats 5
 		--block 50 --splits valid,test --raise "${RAISE:-50}" --seed 1 --quiet)
 	start=$(date +%s)
