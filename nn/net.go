@@ -21,11 +21,16 @@ type Param struct {
 // working memory and only reads the parameters, so programs compiled from
 // different graphs may run at the same time (one graph per worker is how a
 // batch is spread over processors) while nothing writes the parameters.
+// The dense layers multiply by copies of their weights packed for the matrix
+// kernel, shared by all graphs; a run compares the weights with what was
+// packed and packs again after they changed, so the parameters may be
+// written in place between runs.
 type Net struct {
 	config Config
 	dtype  tensor.Dtype
 	params []*Param
 	index  map[string]int
+	packs  map[string]*weightPack // dense weights, by name
 }
 
 // New creates a net with parameters drawn as PyTorch initialises them:
@@ -41,7 +46,7 @@ func New(c Config, dtype tensor.Dtype, rng *rand.Rand) (*Net, error) {
 	if rng == nil {
 		return nil, fmt.Errorf("nn: nil random source")
 	}
-	n := &Net{config: c, dtype: dtype, index: map[string]int{}}
+	n := &Net{config: c, dtype: dtype, index: map[string]int{}, packs: map[string]*weightPack{}}
 	for _, s := range layout(c) {
 		bound := 1 / math.Sqrt(float64(s.fanIn))
 		size := 1
@@ -63,6 +68,9 @@ func New(c Config, dtype tensor.Dtype, rng *rand.Rand) (*Net, error) {
 			}
 			t = tensor.New(tensor.WithShape(s.shape...), tensor.WithBacking(v))
 		}
+		if s.dense && dtype == tensor.Float32 && packWeights {
+			n.packs[s.name] = &weightPack{in: s.shape[0], out: s.shape[1]}
+		}
 		n.index[s.name] = len(n.params)
 		n.params = append(n.params, &Param{Name: s.name, Value: t})
 	}
@@ -82,6 +90,7 @@ type paramSpec struct {
 	name  string
 	shape []int
 	fanIn int
+	dense bool // the weights of a dense layer
 }
 
 // layout lists the parameters of a configuration in their fixed order.
@@ -90,10 +99,10 @@ type paramSpec struct {
 func layout(c Config) []paramSpec {
 	var ps []paramSpec
 	dense := func(name string, in, out int) {
-		ps = append(ps, paramSpec{name + ".w", []int{in, out}, in}, paramSpec{name + ".b", []int{out}, in})
+		ps = append(ps, paramSpec{name + ".w", []int{in, out}, in, true}, paramSpec{name + ".b", []int{out}, in, false})
 	}
 	conv := func(name string, in, out, k int) {
-		ps = append(ps, paramSpec{name + ".w", []int{out, in * k * k}, in * k * k}, paramSpec{name + ".b", []int{out}, in * k * k})
+		ps = append(ps, paramSpec{name + ".w", []int{out, in * k * k}, in * k * k, false}, paramSpec{name + ".b", []int{out}, in * k * k, false})
 	}
 	if c.Categories > 2 {
 		dense("proj", c.Categories, c.Proj)
@@ -201,11 +210,7 @@ func (b *builder) linear(x *G.Node, name string) *G.Node {
 	if b.err != nil {
 		return nil
 	}
-	xw := b.keep(G.Mul(x, w))
-	if b.err != nil {
-		return nil
-	}
-	return b.keep(G.BroadcastAdd(xw, bias, nil, []byte{0}))
+	return b.dense(x, w, bias, b.net.packs[name+".w"])
 }
 
 // swish is x·sigmoid(x).

@@ -21,18 +21,7 @@ var (
 // lda, ldb, ldc are the distances between rows. It needs Available and does
 // not check its arguments beyond Go's bounds checks.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if beta != 1 {
-		for i := range m {
-			row := c[i*ldc : i*ldc+n]
-			if beta == 0 {
-				clear(row)
-				continue
-			}
-			for j := range row {
-				row[j] *= beta
-			}
-		}
-	}
+	scale(m, n, beta, c, ldc)
 	if k == 0 || alpha == 0 {
 		return
 	}
@@ -44,12 +33,86 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			packB(*bp, b, ldb, transB, pc, kb, jc, nb)
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				packA(*ap, a, lda, transA, ic, mb, pc, kb, alpha)
-				block(*ap, *bp, mb, nb, kb, c[ic*ldc+jc:], ldc)
-			}
+			rows(*ap, *bp, transA, m, nb, kb, jc, pc, alpha, a, lda, c, ldc)
 		}
+	}
+}
+
+// Packed is a k×n matrix packed as Gemm packs its right operand, for
+// products that multiply many left operands by the same matrix (a net's
+// weights, unchanged between optimiser steps).
+type Packed struct {
+	k, n int
+	data []float32 // the kc×nc blocks in the order Gemm visits them
+}
+
+// Pack packs op(b) (k×n: b itself, or its transpose when trans), reusing
+// p's memory.
+func (p *Packed) Pack(trans bool, k, n int, b []float32, ldb int) {
+	p.k, p.n = k, n
+	size := (n + nr - 1) / nr * nr * k // the last block column may be narrower
+	if cap(p.data) < size {
+		p.data = make([]float32, size)
+	}
+	p.data = p.data[:size]
+	off := 0
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(p.data[off:], b, ldb, trans, pc, kb, jc, nb)
+			off += (nb + nr - 1) / nr * nr * kb
+		}
+	}
+}
+
+// GemmPacked computes c = alpha·op(a)·b + beta·c for an m×k op(a) and b
+// packed by Pack. Every element of c gets the same operations in the same
+// order as from Gemm with the unpacked matrix.
+func GemmPacked(transA bool, m int, alpha float32, a []float32, lda int, b *Packed, beta float32, c []float32, ldc int) {
+	n, k := b.n, b.k
+	scale(m, n, beta, c, ldc)
+	if k == 0 || alpha == 0 {
+		return
+	}
+	ap := aPool.Get().(*[]float32)
+	defer aPool.Put(ap)
+	off := 0
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			size := (nb + nr - 1) / nr * nr * kb
+			rows(*ap, b.data[off:off+size], transA, m, nb, kb, jc, pc, alpha, a, lda, c, ldc)
+			off += size
+		}
+	}
+}
+
+// scale sets the m×n matrix c to beta·c.
+func scale(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// rows adds alpha·op(a)[:, pc:pc+kb] times the packed block bp to the
+// columns jc:jc+nb of c, mc rows at a time.
+func rows(ap, bp []float32, transA bool, m, nb, kb, jc, pc int, alpha float32, a []float32, lda int, c []float32, ldc int) {
+	for ic := 0; ic < m; ic += mc {
+		mb := min(mc, m-ic)
+		packA(ap, a, lda, transA, ic, mb, pc, kb, alpha)
+		block(ap, bp, mb, nb, kb, c[ic*ldc+jc:], ldc)
 	}
 }
 
@@ -58,17 +121,34 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 func packA(ap, a []float32, lda int, trans bool, ic, mb, pc, kb int, alpha float32) {
 	for p := 0; p < mb; p += mr {
 		panel := ap[p*kb : (p+mr)*kb]
-		for l := range kb {
-			dst := panel[l*mr : (l+1)*mr]
-			for r := range mr {
-				i := ic + p + r
-				if p+r >= mb {
-					dst[r] = 0
-				} else if trans {
-					dst[r] = alpha * a[(pc+l)*lda+i]
-				} else {
-					dst[r] = alpha * a[i*lda+pc+l]
+		h := min(mr, mb-p)
+		if h < mr {
+			clear(panel)
+		}
+		if trans {
+			// Row l of op(a)ᵀ holds the panel's column l contiguously.
+			for l := range kb {
+				src, dst := a[(pc+l)*lda+ic+p:][:h], panel[l*mr:][:h]
+				if alpha == 1 {
+					copy(dst, src)
+					continue
 				}
+				for r, v := range src {
+					dst[r] = alpha * v
+				}
+			}
+			continue
+		}
+		for r := range h {
+			src := a[(ic+p+r)*lda+pc:][:kb]
+			if alpha == 1 {
+				for l, v := range src {
+					panel[l*mr+r] = v
+				}
+				continue
+			}
+			for l, v := range src {
+				panel[l*mr+r] = alpha * v
 			}
 		}
 	}

@@ -42,7 +42,7 @@ func TestGemm(t *testing.T) {
 		t.Skip("no AVX2/FMA kernel on this processor")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {64, 40, 520}, {97, 1030, 5}, {97, 33, 0}}
+	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {64, 40, 520}, {97, 1030, 5}, {97, 33, 0}, {3, 2100, 600}}
 	for _, s := range sizes {
 		m, n, k := s[0], s[1], s[2]
 		for _, ta := range []bool{false, true} {
@@ -60,7 +60,16 @@ func TestGemm(t *testing.T) {
 					}
 					a, b, c := rnd(rng, ar*lda), rnd(rng, br*ldb), rnd(rng, m*ldc)
 					want := naive(ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
+					cp := append([]float32(nil), c...)
 					Gemm(ta, tb, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
+					var p Packed
+					p.Pack(tb, k, n, b, ldb)
+					GemmPacked(ta, m, ab[0], a, lda, &p, ab[1], cp, ldc)
+					for i := range c {
+						if math.Float32bits(c[i]) != math.Float32bits(cp[i]) {
+							t.Fatalf("%s: packed c[%d] = %v, Gemm %v", name, i, cp[i], c[i])
+						}
+					}
 					for i := range c {
 						tol := 1e-5 * (1 + math.Sqrt(float64(k))) * (1 + math.Abs(want[i]))
 						if i%ldc >= n && float64(c[i]) != want[i] {
