@@ -4,6 +4,8 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
+
+	"github.com/gwg-go/gwg/internal/fastmath"
 )
 
 // swishOp is y = x·σ(x), elementwise. It keeps σ(x) for its gradient, which
@@ -71,46 +73,18 @@ func swishGrad[T float](dx, sig, x, dy []T) {
 	}
 }
 
-// sigmoids sets s[i] = σ(x[i]), in float32 through exp32.
+// sigmoids sets s[i] = σ(x[i]); in float32 through the vectorised
+// exponential, a sixth of a GWG step of mlp-256 with a scalar one.
 func sigmoids[T float](s, x []T) {
 	switch s := any(s).(type) {
 	case []float32:
-		for i, v := range any(x).([]float32) {
-			s[i] = 1 / (1 + exp32(-v))
+		fastmath.ExpSum32(s, any(x).([]float32), 0, -1) // e^−x
+		for i, e := range s {
+			s[i] = 1 / (1 + e)
 		}
 	case []float64:
 		for i, v := range any(x).([]float64) {
 			s[i] = 1 / (1 + math.Exp(-v))
 		}
 	}
-}
-
-// exp32 is e^x to about one float32 ulp, several times cheaper than
-// math.Exp: x = k·ln 2 + r with |r| ≤ ln 2/2, a degree-7 polynomial for e^r
-// (the coefficients of Cephes' expf), and 2^k put in the exponent bits.
-func exp32(x float32) float32 {
-	switch {
-	case x > 88:
-		return float32(math.Inf(1))
-	case x < -87:
-		return 0
-	case x != x:
-		return x
-	}
-	const log2e = 1.44269504088896341
-	kf := x*log2e + 0.5
-	k := int32(kf)
-	if float32(k) > kf {
-		k-- // floor for negative x
-	}
-	fk := float32(k)
-	r := x - fk*0.693359375 - fk*-2.12194440e-4
-	p := float32(1.9875691500e-4)
-	p = p*r + 1.3981999507e-3
-	p = p*r + 8.3334519073e-3
-	p = p*r + 4.1665795894e-2
-	p = p*r + 1.6666665459e-1
-	p = p*r + 5.0000001201e-1
-	p = p*r*r + r + 1
-	return p * math.Float32frombits(uint32(k+127)<<23)
 }
