@@ -32,6 +32,10 @@ type Config struct {
 	BufferInit string  `msgpack:"buffer_init" json:"buffer_init"` // "base", "data" or "uniform"
 	ReinitFreq float64 `msgpack:"reinit_freq" json:"reinit_freq"` // chance a drawn chain restarts
 
+	// ProjInit is how a categorical model's one-hot projection starts:
+	// empty for random, as the reference, or ProjLevels.
+	ProjInit string `msgpack:"proj_init,omitempty" json:"proj_init,omitempty"`
+
 	LR       float64 `msgpack:"lr" json:"lr"`
 	Warmup   int     `msgpack:"warmup" json:"warmup"` // iterations of linear warm-up
 	L2       float64 `msgpack:"l2" json:"l2"`         // weight of the L2 penalty on f values
@@ -139,6 +143,7 @@ func (c *Config) Validate() error {
 	check(c.BufferSize >= c.Batch, "buffer of %d chains is smaller than the batch %d", c.BufferSize, c.Batch)
 	check(c.BufferInit == InitBase || c.BufferInit == InitData || c.BufferInit == InitUniform,
 		"buffer initialisation %q, want %s, %s or %s", c.BufferInit, InitBase, InitData, InitUniform)
+	check(c.ProjInit == "" || c.ProjInit == ProjLevels, "projection initialisation %q, want %s or none (random)", c.ProjInit, ProjLevels)
 	check(c.ReinitFreq >= 0 && c.ReinitFreq <= 1, "re-initialisation frequency %g outside [0, 1]", c.ReinitFreq)
 	check(c.LR > 0 && !math.IsInf(c.LR, 0), "learning rate %g, want > 0", c.LR)
 	check(c.Warmup >= 0, "warm-up %d, want ≥ 0", c.Warmup)

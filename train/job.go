@@ -39,6 +39,13 @@ func NewJob(cfg Config, set *datasets.Set, dir, note string, resume *Snapshot) (
 	if err != nil {
 		return nil, err
 	}
+	if cfg.ProjInit == ProjLevels {
+		// Before the trainer copies the weights into the EMA; a resumed
+		// run then overwrites both with its own.
+		if err := initProjLevels(model); err != nil {
+			return nil, err
+		}
+	}
 	t, err := New(cfg, model, set.Train, model.Mu(), func(m ebm.Model) (gwg.Sampler, error) {
 		return gwg.New(cfg.Sampler, m)
 	})

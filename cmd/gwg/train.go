@@ -31,7 +31,8 @@ func configFlags(c *train.Config) map[string]any {
 		"dataset": &c.Dataset, "model": &c.Model, "sampler": &c.Sampler, "steps": &c.Steps,
 		"iters": &c.Iters, "batch": &c.Batch, "seed": &c.Seed,
 		"buffer": &c.BufferSize, "buffer-init": &c.BufferInit, "reinit": &c.ReinitFreq,
-		"lr": &c.LR, "warmup": &c.Warmup, "l2": &c.L2, "ema": &c.EMADecay,
+		"proj-init": &c.ProjInit,
+		"lr":        &c.LR, "warmup": &c.Warmup, "l2": &c.L2, "ema": &c.EMADecay,
 		"log-every": &c.LogEvery, "sample-every": &c.SampleEvery, "checkpoint-every": &c.CheckpointEvery,
 		"keep": &c.Keep, "valid-every": &c.ValidEvery, "max-gap": &c.MaxGap,
 	}
@@ -54,6 +55,7 @@ var trainFlagHelp = map[string]string{
 	"buffer":           "persistent chains in the replay buffer",
 	"buffer-init":      "buffer start: base (Bernoulli of the data mean), data or uniform",
 	"reinit":           "chance that a drawn chain restarts from the initial distribution",
+	"proj-init":        "start of a categorical model's one-hot projection: empty (random, as the reference) or levels (first feature a ramp over the categories, for ordered codes such as gray levels)",
 	"lr":               "Adam learning rate",
 	"warmup":           "iterations of linear learning-rate warm-up",
 	"l2":               "weight of the L2 penalty on f values",
