@@ -47,7 +47,13 @@ type RBM struct {
 	pre  []float64 // 2×H, σ(a) of a chain and a candidate's work row, FlipSetDeltas
 	expW []float64 // H×D, e^W − 1
 	expD []float64 // H×D, (e^−W − 1) − (e^W − 1)
+
+	clone bool // products on the calling goroutine (see Clone)
 }
+
+// Clone implements Cloner: the clone shares W and the biases and keeps
+// scratch of its own.
+func (m *RBM) Clone() Model { return &RBM{D: m.D, H: m.H, W: m.W, Bv: m.Bv, Bh: m.Bh, clone: true} }
 
 // NewRBM returns an RBM with D visible and H hidden units and all parameters
 // zero.
@@ -121,7 +127,7 @@ func (m *RBM) LogProbGrad(f []float64, grad []float32, x []float32) error {
 	for c := range n {
 		copy(grad[c*d:(c+1)*d], m.Bv)
 	}
-	gemm(blas.NoTrans, m.general(act, n, h), m.weights(), m.general(grad, n, d))
+	m.gemm(blas.NoTrans, m.general(act, n, h), m.weights(), m.general(grad, n, d))
 	return nil
 }
 
@@ -459,7 +465,7 @@ func (m *RBM) HiddenProbs(p []float32, v []float32) error {
 	for c := range n {
 		copy(p[c*m.H:(c+1)*m.H], m.Bh)
 	}
-	gemm(blas.Trans, m.general(v, n, m.D), m.weights(), m.general(p, n, m.H))
+	m.gemm(blas.Trans, m.general(v, n, m.D), m.weights(), m.general(p, n, m.H))
 	sigmoidInPlace(p)
 	return nil
 }
@@ -477,7 +483,7 @@ func (m *RBM) VisibleProbs(p []float32, h []float32) error {
 	for c := range n {
 		copy(p[c*m.D:(c+1)*m.D], m.Bv)
 	}
-	gemm(blas.NoTrans, m.general(h, n, m.H), m.weights(), m.general(p, n, m.D))
+	m.gemm(blas.NoTrans, m.general(h, n, m.H), m.weights(), m.general(p, n, m.D))
 	sigmoidInPlace(p)
 	return nil
 }
@@ -582,7 +588,7 @@ func (m *RBM) hiddenPre(x []float32, n int) []float32 {
 	for c := range n {
 		copy(act[c*m.H:(c+1)*m.H], m.Bh)
 	}
-	gemm(blas.Trans, m.general(x, n, m.D), m.weights(), m.general(act, n, m.H))
+	m.gemm(blas.Trans, m.general(x, n, m.D), m.weights(), m.general(act, n, m.H))
 	return act
 }
 
@@ -592,11 +598,12 @@ func (m *RBM) hiddenPre(x []float32, n int) []float32 {
 const smallGemm = 1 << 20
 
 // gemm computes C = A·op(B) + C for row-major operands through blas32. A
-// large product is cut into one block of rows per processor; every row of
+// large product is cut into one block of rows per processor (except in a
+// clone, which runs on the calling goroutine); every row of
 // C is computed by the same operations whatever the blocks (see
 // internal/blas), so the results do not depend on the number of processors.
-func gemm(tB blas.Transpose, a, b, c blas32.General) {
-	if a.Rows*a.Cols*c.Cols < smallGemm {
+func (m *RBM) gemm(tB blas.Transpose, a, b, c blas32.General) {
+	if a.Rows*a.Cols*c.Cols < smallGemm || m.clone {
 		blas32.Gemm(blas.NoTrans, tB, 1, a, b, 1, c)
 		return
 	}

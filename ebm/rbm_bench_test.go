@@ -73,7 +73,7 @@ func BenchmarkRBMGemm(b *testing.B) {
 // BenchmarkRBMGemmRowBlocks is BenchmarkRBMGemm through the model's gemm,
 // which spreads large products over the processors in blocks of rows.
 func BenchmarkRBMGemmRowBlocks(b *testing.B) {
-	benchRBMGemms(b, gemm)
+	benchRBMGemms(b, (&RBM{}).gemm)
 }
 
 // benchRBMGemms times the two products of LogProbGrad, c = a·Wᵀ then

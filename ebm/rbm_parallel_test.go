@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/gwg-go/gwg/internal/blas"
@@ -11,7 +12,7 @@ import (
 
 // TestRBMSameOnAnyProcessorCount checks that f and ∇ₓf of an RBM large
 // enough for its row-block products are bit for bit the same on one, two
-// and three processors.
+// and three processors, and in clones running beside the original.
 func TestRBMSameOnAnyProcessorCount(t *testing.T) {
 	if blas.Name == "openblas" {
 		t.Skip("OpenBLAS may sum a product's rows differently depending on its shape; the guarantee is the built-in GEMM's")
@@ -45,4 +46,17 @@ func TestRBMSameOnAnyProcessorCount(t *testing.T) {
 			t.Errorf("%d processors: f or ∇ₓf differ from one processor's", procs)
 		}
 	}
+	// The original on its row blocks and two clones, side by side.
+	var wg sync.WaitGroup
+	for i, mi := range []Model{m, m.Clone(), m.Clone().(Cloner).Clone()} {
+		wg.Go(func() {
+			f, g := make([]float64, n), make([]float32, len(x))
+			if err := mi.LogProbGrad(f, g, x); err != nil {
+				t.Error(err)
+			} else if !slices.Equal(f, f0) || !slices.Equal(g, g0) {
+				t.Errorf("model %d (0 = the original) beside the others: f or ∇ₓf differ from one processor's", i)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -31,6 +31,8 @@ type annealer struct {
 	st    State
 	rng   *rand.Rand
 	dom   ebm.Domain
+	opts  AISOptions
+	start []float32 // AIS: a block's base samples
 
 	logw []float64 // per chain
 	g    []float64 // g(x) = f(x) − log p₀(x) of the current states
@@ -54,7 +56,7 @@ func newAnnealer(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand) (*
 	if err != nil {
 		return nil, fmt.Errorf("gwg: AIS sampler: %w", err)
 	}
-	return &annealer{path: path, model: model, base: base, k: k, rng: rng, dom: model.Domain()}, nil
+	return &annealer{path: path, model: model, base: base, k: k, rng: rng, dom: model.Domain(), opts: opts}, nil
 }
 
 // run anneals the chains in start through betas, b₀ … b_M, leaving

@@ -1,12 +1,14 @@
 package gwg
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"testing"
 
 	"github.com/gwg-go/gwg/ebm"
 	"github.com/gwg-go/gwg/ebm/deep"
+	"github.com/gwg-go/gwg/internal/cputime"
 	"github.com/gwg-go/gwg/nn"
 )
 
@@ -95,4 +97,30 @@ func BenchmarkRBMAIS(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)*benchChains/b.Elapsed().Seconds(), "chain-temps/s")
+}
+
+// BenchmarkAISBlocks times whole AIS runs of benchChains chains on mlp-256
+// (one temperature per op) in blocks of several sizes: the blocks run side
+// by side on clones of the model, one per processor, and each block's
+// evaluations on one processor. cpu-ms/op against ns/op shows how well the
+// blocks use the processors; chain-temps/s is the throughput.
+func BenchmarkAISBlocks(b *testing.B) {
+	m := benchModels(b)[1]
+	base, err := NewBase(m.model.Domain(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, block := range []int{25, 50, 100} {
+		b.Run(fmt.Sprintf("%s/block-%d", m.name, block), func(b *testing.B) {
+			opts := AISOptions{Temperatures: b.N + 1, Chains: benchChains, Block: block, Bootstrap: -1}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cputime.Now()
+			if _, err := AIS(m.model, base, opts, rand.New(rand.NewPCG(3, 4))); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(cputime.Now()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(b.N)*benchChains/b.Elapsed().Seconds(), "chain-temps/s")
+		})
+	}
 }

@@ -1,11 +1,15 @@
 package gwg
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gwg-go/gwg/ebm"
+	"github.com/gwg-go/gwg/internal/parallel"
 )
 
 // AISPart is the outcome of blocks [Lo, Hi) of the Blocks blocks of an AIS
@@ -42,6 +46,12 @@ func AISBlocks(o AISOptions) (int, error) {
 // make: its blocks [i·K/n, (i+1)·K/n) of K (see AISBlocks). It draws the
 // run's stream seed from rng as AIS does, so shards started from the same
 // seed belong to one run. n must not exceed K.
+//
+// When the model is an ebm.Cloner, the blocks run side by side, one per
+// processor, each on a clone of its own that evaluates on one processor
+// (the base is then called concurrently: ebm.Bernoulli and ebm.Categorical
+// allow it). Otherwise they run one after another on the model. A block's
+// weights depend only on its stream, so the result is the same either way.
 func AISShard(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand, i, n int) (*AISPart, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -58,34 +68,91 @@ func AISShard(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand, i, n 
 		return nil, err
 	}
 	part := &AISPart{Options: opts, Seed: rng.Uint64(), Lo: i * blocks / n, Hi: (i + 1) * blocks / n, Blocks: blocks}
-	a, err := newAnnealer(model, base, opts, nil)
-	if err != nil {
+	nb := part.Hi - part.Lo
+	models := []ebm.Model{model}
+	if c, ok := model.(ebm.Cloner); ok && parallel.Workers(nb) > 1 {
+		models = make([]ebm.Model, parallel.Workers(nb))
+		for w := range models {
+			models[w] = c.Clone()
+		}
+	}
+	workers := make([]*annealer, len(models))
+	for w, m := range models {
+		if workers[w], err = newAnnealer(m, base, opts, nil); err != nil {
+			return nil, err
+		}
+	}
+	progress := newSharedProgress(opts.Progress, nb*(opts.Temperatures-1))
+	part.LogW = make([][]float64, nb)
+	samples := make([][]float32, nb)
+	errs := make([]error, nb)
+	var failed atomic.Bool
+	parallel.EachOf(len(workers), nb, func(w, b int) {
+		if failed.Load() {
+			return
+		}
+		k := part.Lo + b
+		if part.LogW[b], samples[b], errs[b] = workers[w].aisBlock(betas, part.Seed, k, progress); errs[b] != nil {
+			failed.Store(true)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	w := model.Domain().Width()
-	start := make([]float32, opts.Block*w)
-	steps := opts.Temperatures - 1
-	total := (part.Hi - part.Lo) * steps
-	for k := part.Lo; k < part.Hi; k++ {
-		r, j := k/per, k%per
-		lo, hi := j*opts.Chains/per, (j+1)*opts.Chains/per
-		a.rng = rand.New(rand.NewPCG(part.Seed, uint64(k)))
-		x := start[:(hi-lo)*w]
-		if err := base.Sample(x, a.rng); err != nil {
-			return nil, fmt.Errorf("gwg: AIS: sampling the base: %w", err)
-		}
-		progress := progressFrom(opts.Progress, (k-part.Lo)*steps, total)
-		if err := a.run(betas, x, false, true, progress); err != nil {
-			return nil, fmt.Errorf("gwg: AIS repeat %d, chains %d–%d: %w", r, lo, hi-1, err)
-		}
-		part.LogW = append(part.LogW, append([]float64(nil), a.logw...))
-		if r == opts.Repeats-1 {
-			part.Samples = append(part.Samples, a.st.X...)
-		}
+	for b := range nb {
+		part.Samples = append(part.Samples, samples[b]...)
 	}
-	part.Evals = a.evals + a.st.Stats.Evals
-	part.GradEvals = a.st.Stats.GradEvals
+	for _, a := range workers {
+		part.Evals += a.evals + a.st.Stats.Evals
+		part.GradEvals += a.st.Stats.GradEvals
+	}
 	return part, nil
+}
+
+// aisBlock anneals block k of a run from its own stream, PCG(seed, k), and
+// returns its chains' log-weights and, in the last repeat, their final states.
+func (a *annealer) aisBlock(betas []float64, seed uint64, k int, progress *sharedProgress) (logw []float64, samples []float32, err error) {
+	opts := a.opts
+	per := opts.blocksPerRepeat()
+	r, j := k/per, k%per
+	lo, hi := j*opts.Chains/per, (j+1)*opts.Chains/per
+	a.rng = rand.New(rand.NewPCG(seed, uint64(k)))
+	a.start = ensure(a.start, (hi-lo)*a.dom.Width())
+	x := a.start
+	if err := a.base.Sample(x, a.rng); err != nil {
+		return nil, nil, fmt.Errorf("gwg: AIS: sampling the base: %w", err)
+	}
+	if err := a.run(betas, x, false, true, progress.step); err != nil {
+		return nil, nil, fmt.Errorf("gwg: AIS repeat %d, chains %d–%d: %w", r, lo, hi-1, err)
+	}
+	if r == opts.Repeats-1 {
+		samples = slices.Clone(a.st.X)
+	}
+	return slices.Clone(a.logw), samples, nil
+}
+
+// sharedProgress counts the transitions of blocks running side by side and
+// reports the running total to a Progress callback, one call at a time.
+type sharedProgress struct {
+	mu          sync.Mutex
+	done, total int
+	report      func(done, total int)
+}
+
+func newSharedProgress(report func(done, total int), total int) *sharedProgress {
+	return &sharedProgress{total: total, report: report}
+}
+
+// step counts one transition; its argument (the block's own count) is
+// ignored.
+func (p *sharedProgress) step(int) {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.report(p.done, p.total)
 }
 
 // MergeAIS combines the parts of one run, which must together cover its

@@ -180,7 +180,11 @@ func TestAISAccurateLongSchedule(t *testing.T) {
 				if d := math.Abs(res.LogZ - tc.logZ); d > 0.1 || !within(res.LogZ, se, tc.logZ, 4) && d > 0.02 {
 					t.Errorf("log Ẑ = %.4f ± %.4f, exact %.4f", res.LogZ, res.StdErr, tc.logZ)
 				}
-				if res.ESS < 0.5*float64(len(res.LogW)) {
+				// Healthy runs keep a third of the chains or more: over 8
+				// seeds (blocks of 50) ESS/N ranged 0.48–0.60 for the
+				// geometric schedule on Ising, 0.55–0.93 elsewhere;
+				// degenerate weights leave a few chains.
+				if res.ESS < 0.35*float64(len(res.LogW)) {
 					t.Errorf("ESS %.1f of %d chains: weights degenerate on a long schedule", res.ESS, len(res.LogW))
 				}
 			})

@@ -49,6 +49,7 @@ type Model struct {
 	offset float64   // base term at x = 0
 	params []*ebm.Param
 	f64    bool // graphs compute in float64; Param.Data are float32 mirrors
+	clone  bool // one worker, parameters synced by the original (see Clone)
 
 	workers []*worker
 	errs    []error     // one per block of the current call
@@ -86,11 +87,15 @@ const trainRows = 100
 // into parts near-equal pieces, on every processor, and returns the errors
 // of the blocks that failed, in block order.
 func (d *Model) blocks(n, parts int, f func(wk *worker, b, lo, hi int) error) error {
-	for len(d.workers) < parallel.Workers(parts) {
+	procs := 0
+	if d.clone {
+		procs = 1
+	}
+	for len(d.workers) < parallel.WorkersOf(procs, parts) {
 		d.workers = append(d.workers, &worker{})
 	}
 	d.errs = append(d.errs[:0], make([]error, parts)...)
-	parallel.Each(parts, func(w, i int) {
+	parallel.EachOf(procs, parts, func(w, i int) {
 		lo, hi := parallel.Split(n, parts, i)
 		d.errs[i] = f(d.workers[w], i, lo, hi)
 	})
@@ -213,13 +218,17 @@ func (d *Model) ImportParams(v [][]float32) error {
 
 // syncParams copies the float32 parameters into float64 graph tensors.
 func (d *Model) syncParams() {
-	if !d.f64 {
+	if !d.f64 || d.clone {
 		return
 	}
 	for i, p := range d.net.Params() {
 		dst := p.Value.Data().([]float64)
 		for j, v := range d.params[i].Data {
-			dst[j] = float64(v)
+			// Writing only what changed lets clones read the tensors
+			// while the original evaluates (see Clone).
+			if dst[j] != float64(v) {
+				dst[j] = float64(v)
+			}
 		}
 	}
 }
@@ -259,7 +268,7 @@ func (d *Model) eval(f []float64, grad []float32, x []float32) error {
 	// and a batch too small to be worth the workers is one block.
 	w := d.dom.Width()
 	workers := parallel.Workers(n)
-	if n*w < minParallelValues {
+	if n*w < minParallelValues || d.clone {
 		workers = 1
 	}
 	parts := workers * ((n + workers*maxSampleRows - 1) / (workers * maxSampleRows))

@@ -17,14 +17,27 @@ import (
 
 // Workers is the number of workers Each uses for n blocks: the number of
 // processors Go may use, at most n, at least one.
-func Workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
+func Workers(n int) int { return WorkersOf(0, n) }
+
+// WorkersOf is the number of workers EachOf(procs, n, ·) uses: procs (all
+// the processors Go may use when procs ≤ 0), at most n, at least one.
+func WorkersOf(procs, n int) int {
+	if procs <= 0 {
+		procs = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(procs, n))
+}
 
 // Each calls f(w, i) once for every block i in [0, n), where w in
 // [0, Workers(n)) identifies the worker running it: no two calls with the same
 // w run at the same time. It returns when all calls have returned. With one
 // worker the calls run in order on the calling goroutine.
-func Each(n int, f func(w, i int)) {
-	workers := Workers(n)
+func Each(n int, f func(w, i int)) { EachOf(0, n, f) }
+
+// EachOf is Each on at most procs workers (on all processors when procs ≤ 0):
+// code that already runs on one processor of several passes 1.
+func EachOf(procs, n int, f func(w, i int)) {
+	workers := WorkersOf(procs, n)
 	if workers == 1 {
 		for i := range n {
 			f(0, i)

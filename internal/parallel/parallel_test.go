@@ -48,3 +48,24 @@ func TestSplitCovers(t *testing.T) {
 		}
 	}
 }
+
+func TestEachOfOneRunsInOrderOnTheCaller(t *testing.T) {
+	old := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(old)
+	var got []int
+	EachOf(1, 5, func(w, i int) {
+		if w != 0 {
+			t.Errorf("block %d on worker %d", i, w)
+		}
+		got = append(got, i) // no lock: one worker means the calling goroutine
+	})
+	if len(got) != 5 || got[0] != 0 || got[4] != 4 {
+		t.Fatalf("EachOf(1, 5) ran blocks %v", got)
+	}
+	if w := WorkersOf(3, 10); w != 3 {
+		t.Fatalf("WorkersOf(3, 10) = %d", w)
+	}
+	if w := WorkersOf(0, 10); w != 4 {
+		t.Fatalf("WorkersOf(0, 10) = %d at GOMAXPROCS 4", w)
+	}
+}
