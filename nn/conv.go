@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"github.com/gwg-go/gwg/internal/sgemm"
 )
 
 // geom is the geometry of one convolution over a batch in NCHW layout:
@@ -95,35 +97,40 @@ func span(wo, w, stride, pad, kx int) (lo, hi int) {
 // im2col unrolls samples [b0, b0+bc) of x into col, a [patch, bc·positions]
 // matrix: row (ci, ky, kx), column (sample, oy, ox).
 func im2col[T float](g geom, x []T, b0, bc int, col []T) {
-	p, n := g.positions(), bc*g.positions()
+	n := bc * g.positions()
 	for r := range g.patch() {
-		ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
-		row := col[r*n:][:n]
-		x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
-		for bi := range bc {
-			img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
-			if g.samePlane() {
-				shiftPlane(g, row[bi*p:][:p], img, ky, kx, x0, x1)
+		im2colRow(g, x, b0, bc, r, col[r*n:][:n])
+	}
+}
+
+// im2colRow writes row r of im2col's matrix into row.
+func im2colRow[T float](g geom, x []T, b0, bc, r int, row []T) {
+	p := g.positions()
+	ci, ky, kx := r/(g.K*g.K), r/g.K%g.K, r%g.K
+	x0, x1 := span(g.Wo, g.W, g.Stride, g.Pad, kx)
+	for bi := range bc {
+		img := x[((b0+bi)*g.Cin+ci)*g.H*g.W:][:g.H*g.W]
+		if g.samePlane() {
+			shiftPlane(g, row[bi*p:][:p], img, ky, kx, x0, x1)
+			continue
+		}
+		for oy := range g.Ho {
+			out := row[bi*p+oy*g.Wo:][:g.Wo]
+			iy := oy*g.Stride - g.Pad + ky
+			if iy < 0 || iy >= g.H || x0 == x1 {
+				clear(out)
 				continue
 			}
-			for oy := range g.Ho {
-				out := row[bi*p+oy*g.Wo:][:g.Wo]
-				iy := oy*g.Stride - g.Pad + ky
-				if iy < 0 || iy >= g.H || x0 == x1 {
-					clear(out)
-					continue
-				}
-				clear(out[:x0])
-				clear(out[x1:])
-				// Input column of output column ox: base + ox·stride.
-				base := iy*g.W - g.Pad + kx
-				if g.Stride == 1 {
-					copy(out[x0:x1], img[base+x0:base+x1])
-					continue
-				}
-				for ox := x0; ox < x1; ox++ {
-					out[ox] = img[base+ox*g.Stride]
-				}
+			clear(out[:x0])
+			clear(out[x1:])
+			// Input column of output column ox: base + ox·stride.
+			base := iy*g.W - g.Pad + kx
+			if g.Stride == 1 {
+				copy(out[x0:x1], img[base+x0:base+x1])
+				continue
+			}
+			for ox := x0; ox < x1; ox++ {
+				out[ox] = img[base+ox*g.Stride]
 			}
 		}
 	}
@@ -220,15 +227,36 @@ func (o *convOp) Do(vs ...G.Value) (G.Value, error) {
 func convForward[T float](g geom, sc *scratch, y []T, in [][]T) {
 	x, w, bias := in[0], in[1], in[2]
 	p, bc := g.positions(), g.chunk()
-	col, ycol := buffers[T](sc, g.patch()*bc*p, g.Cout*bc*p)
+	_, fused := any(x).([]float32)
+	fused = fused && packWeights
+	colSize := g.patch() * bc * p
+	if fused {
+		// The product packs each row of the unrolled input as it is
+		// made, in chunks it takes whole: the matrix is never stored
+		// (which cost as much as the product's packing).
+		bc = max(1, min(g.B, sgemm.BlockColumns/p))
+		colSize = bc * p
+	}
+	col, ycol := buffers[T](sc, colSize, g.Cout*bc*p)
 	for b0 := 0; b0 < g.B; b0 += bc {
 		bc := min(bc, g.B-b0)
 		n := bc * p
-		im2col(g, x, b0, bc, col)
-		gemm(false, false, g.Cout, n, g.patch(), w, g.patch(), col, n, 0, ycol, n)
+		if fused {
+			x, row := any(x).([]float32), any(col).([]float32)[:n]
+			sgemm.GemmFunc(false, g.Cout, n, g.patch(), 1, any(w).([]float32), g.patch(), func(dst []float32, pc, kb, jc, nb int) {
+				for l := range kb {
+					im2colRow(g, x, b0, bc, pc+l, row)
+					sgemm.PutRow(dst, kb, l, row[jc:jc+nb])
+				}
+			}, 0, any(ycol).([]float32), n)
+		} else {
+			im2col(g, x, b0, bc, col)
+			gemm(false, false, g.Cout, n, g.patch(), w, g.patch(), col, n, 0, ycol, n)
+		}
 		for bi := range bc {
 			for co := range g.Cout {
-				dst, src, b := y[((b0+bi)*g.Cout+co)*p:][:p], ycol[co*n+bi*p:][:p], bias[co]
+				src, b := ycol[co*n+bi*p:][:p], bias[co]
+				dst := y[((b0+bi)*g.Cout+co)*p:][:len(src)]
 				for i, v := range src {
 					dst[i] = v + b
 				}

@@ -105,3 +105,44 @@ func convLoss(t *testing.T, b, cin, h, w, cout, k, s, p int) (func(x, wt, bias [
 	}
 	return eval, grads
 }
+
+// TestConvPackedAsUnrolled checks that the float32 forward convolution,
+// which packs the unrolled input row by row into the product, gives the bits
+// of unrolling it first (the float64 path's way), including an image wider
+// than one block of the product.
+func TestConvPackedAsUnrolled(t *testing.T) {
+	if !packWeights {
+		t.Skip("no packed products in this build")
+	}
+	cases := []struct{ b, cin, h, w, cout, k, s, p int }{
+		{30, 5, 7, 7, 7, 3, 1, 1},
+		{9, 3, 14, 13, 4, 3, 2, 1},
+		{9, 3, 14, 14, 4, 1, 2, 0},
+		{2, 2, 40, 41, 3, 3, 1, 1},
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	rnd := func(n int) []float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return v
+	}
+	for _, c := range cases {
+		g, err := newGeom(tensor.Shape{c.b, c.cin, c.h, c.w}, c.cout, c.k, c.s, c.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := [][]float32{rnd(c.b * c.cin * c.h * c.w), rnd(c.cout * g.patch()), rnd(c.cout)}
+		got, want := make([]float32, c.b*c.cout*g.positions()), make([]float32, c.b*c.cout*g.positions())
+		convForward(g, &scratch{}, got, in)
+		packWeights = false
+		convForward(g, &scratch{}, want, in)
+		packWeights = true
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%+v: y[%d] = %v packed, %v unrolled", c, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -59,6 +59,7 @@ func grow[T float](s []T, n int) []T {
 }
 
 func swish[T float](y, sig, x []T) []T {
+	y, sig = y[:len(x)], sig[:len(x)] // no bounds checks in the loops
 	sigmoids(sig, x)
 	for i, v := range x {
 		y[i] = v * sig[i]
@@ -67,6 +68,7 @@ func swish[T float](y, sig, x []T) []T {
 }
 
 func swishGrad[T float](dx, sig, x, dy []T) {
+	dx, sig, dy = dx[:len(x)], sig[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		s := sig[i]
 		dx[i] = dy[i] * s * (1 + v*(1-s))

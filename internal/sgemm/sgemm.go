@@ -21,6 +21,20 @@ var (
 // lda, ldb, ldc are the distances between rows. It needs Available and does
 // not check its arguments beyond Go's bounds checks.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	GemmFunc(transA, m, n, k, alpha, a, lda, func(dst []float32, pc, kb, jc, nb int) {
+		packB(dst, b, ldb, transB, pc, kb, jc, nb)
+	}, beta, c, ldc)
+}
+
+// BlockColumns is the widest block of op(b) that GemmFunc asks for: a
+// product with n ≤ BlockColumns asks for whole rows (jc = 0, nb = n).
+const BlockColumns = nc
+
+// GemmFunc is Gemm with op(b) written by pack rather than read from a
+// matrix, for a right operand that is cheaper to compute than to store
+// and pack (a convolution's unrolled input): pack(dst, pc, kb, jc, nb) must
+// put rows pc:pc+kb, columns jc:jc+nb of op(b) into dst with PutRow.
+func GemmFunc(transA bool, m, n, k int, alpha float32, a []float32, lda int, pack func(dst []float32, pc, kb, jc, nb int), beta float32, c []float32, ldc int) {
 	scale(m, n, beta, c, ldc)
 	if k == 0 || alpha == 0 {
 		return
@@ -32,9 +46,24 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB(*bp, b, ldb, transB, pc, kb, jc, nb)
+			pack(*bp, pc, kb, jc, nb)
 			rows(*ap, *bp, transA, m, nb, kb, jc, pc, alpha, a, lda, c, ldc)
 		}
+	}
+}
+
+// PutRow writes row (the nb values of row l of a kb-row block of op(b))
+// into the packed block dst: panels of nr columns, each stored row by row,
+// the last one zero-padded.
+func PutRow(dst []float32, kb, l int, row []float32) {
+	q := 0
+	for ; q+nr <= len(row); q += nr {
+		copy(dst[q*kb+l*nr:][:nr], row[q:q+nr])
+	}
+	if q < len(row) {
+		tail := dst[q*kb+l*nr:][:nr]
+		copy(tail, row[q:])
+		clear(tail[len(row)-q:])
 	}
 }
 

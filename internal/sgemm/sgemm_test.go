@@ -117,3 +117,28 @@ func BenchmarkGemm(b *testing.B) {
 		})
 	}
 }
+
+// TestGemmFunc checks that a product whose right operand is written row by
+// row with PutRow gives Gemm's bits.
+func TestGemmFunc(t *testing.T) {
+	if !Available {
+		t.Skip("no AVX2/FMA kernel on this processor")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, s := range [][3]int{{1, 1, 1}, {7, 17, 3}, {64, 40, 520}, {13, 2100, 300}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b, c := rnd(rng, m*k), rnd(rng, k*n), rnd(rng, m*n)
+		want := append([]float32(nil), c...)
+		Gemm(false, false, m, n, k, 1, a, k, b, n, 0.5, want, n)
+		GemmFunc(false, m, n, k, 1, a, k, func(dst []float32, pc, kb, jc, nb int) {
+			for l := range kb {
+				PutRow(dst, kb, l, b[(pc+l)*n+jc:][:nb])
+			}
+		}, 0.5, c, n)
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%v: c[%d] = %v, Gemm %v", s, i, c[i], want[i])
+			}
+		}
+	}
+}
