@@ -46,13 +46,15 @@ func (barkerBalance) weights(v []float64, m float64) float64 {
 	return s
 }
 
-func (barkerBalance) weights32(dst, g []float32, gc, invTau, m float64) float64 {
+func (barkerBalance) weights32(dst, g []float32, gc, top float32, invTau float64) float64 {
+	m := (float64(top) - float64(gc)) * invTau
 	scale := 1 + fastmath.ExpNonPositive(-math.Abs(m))
 	var s float64
-	dst = dst[:len(g)]
 	for j, gj := range g {
-		w := float32(barkerWeight((float64(gj)-gc)*invTau, m, scale))
-		dst[j] = w
+		w := float32(barkerWeight((float64(gj)-float64(gc))*invTau, m, scale))
+		if dst != nil {
+			dst[j] = w
+		}
 		s += float64(w)
 	}
 	return s

@@ -69,12 +69,15 @@ var tauParam = Param{Key: "tau", Doc: "temperature τ dividing the gradient logi
 // where gwg-barker differs.
 //
 // A one-hot softmax runs over D·K pairs (143,360 for Frey Faces), so it is
-// kept in two levels: the weights of site i's categories relative to that
-// site's largest logit Lᵢ, in float32 (the largest is 1, so they need no
-// wider range), their sum sᵢ, and the site's total Sᵢ = sᵢ·w(Lᵢ), w(Lᵢ)
+// kept in two levels: the weights wᵢⱼ of site i's categories relative to
+// that site's largest logit Lᵢ, in float32 (the largest is 1, so they need
+// no wider range), their sum sᵢ, and the site's total Sᵢ = sᵢ·w(Lᵢ), w(Lᵢ)
 // being Lᵢ's weight relative to the largest of all. A draw picks a site by
 // the Sᵢ, then a category by the site's weights: O(D + K), and
-// q = Sᵢ/ΣS · wᵢⱼ/sᵢ is computed from exactly these numbers.
+// q = Sᵢ/ΣS · wᵢⱼ/sᵢ is computed from exactly these numbers. Only sᵢ, Sᵢ and
+// the largest gradient of each site are kept: the drawn site's weights are
+// computed again from the gradient, to the same bits, which saves writing
+// and reading D·K weights per chain and step.
 type gwgProposal struct {
 	dom    ebm.Domain
 	width  int
@@ -91,11 +94,18 @@ type gwgProposal struct {
 	flips []int32   // n×k distinct indices changed by the move, nflip[c] used
 	nflip []int32
 
-	// One-hot: 2n×width weights within sites, 2n×D site sums sᵢ and site
-	// totals Sᵢ.
-	catWt   []float32
+	// One-hot: 2n×D site sums sᵢ, site totals Sᵢ and largest gradients
+	// (other than the current category's); n×D current categories; log q
+	// of each chain's move and of the move back; the drawn site's weights;
+	// one weight per chain (a slice passed through balance escapes).
 	siteSum []float64
 	siteWt  []float64
+	siteTop []float32
+	codes   []int32
+	logFwd  []float64
+	logRev  []float64
+	drawWt  []float32
+	oneWt   []float32
 
 	scratch [maxDraws]float64
 }
@@ -119,9 +129,15 @@ func (p *gwgProposal) Resize(n int) {
 	p.slots.resize(n)
 	p.sum = ensure(p.sum, 2*n)
 	if p.dom.OneHot {
-		p.catWt = ensure(p.catWt, 2*n*p.width)
-		p.siteSum = ensure(p.siteSum, 2*n*p.dom.Sites)
-		p.siteWt = ensure(p.siteWt, 2*n*p.dom.Sites)
+		d := p.dom.Sites
+		p.siteSum = ensure(p.siteSum, 2*n*d)
+		p.siteWt = ensure(p.siteWt, 2*n*d)
+		p.siteTop = ensure(p.siteTop, 2*n*d)
+		p.codes = ensure(p.codes, n*d)
+		p.logFwd = ensure(p.logFwd, n)
+		p.logRev = ensure(p.logRev, n)
+		p.drawWt = ensure(p.drawWt, p.dom.Categories)
+		p.oneWt = ensure(p.oneWt, n)
 	} else {
 		p.wt = ensure(p.wt, 2*n*p.width)
 	}
@@ -132,26 +148,33 @@ func (p *gwgProposal) Resize(n int) {
 }
 
 // Draw makes k draws from chain c's weights, one uniform each.
-func (p *gwgProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
+func (p *gwgProposal) Draw(c int, xp, g []float32, rng *rand.Rand) int {
 	var draws [maxDraws]int32
 	r, w := p.row(Current, c), p.width
 	if p.dom.OneHot {
 		d, k := p.dom.Sites, p.dom.Categories
 		i := drawIndex(p.siteWt[r*d:(r+1)*d], p.sum[r], rng.Float64())
-		j := drawIndex(p.catWt[r*w+i*k:r*w+(i+1)*k], p.siteSum[r*d+i], rng.Float64())
+		wi, cur := p.drawWt, p.codes[c*d+i]
+		gi, gc, top := g[i*k:(i+1)*k], g[i*k+int(cur)], p.siteTop[r*d+i]
+		p.bal.weights32(wi[:cur], gi[:cur], gc, top, p.invTau)
+		wi[cur] = 0
+		p.bal.weights32(wi[cur+1:], gi[cur+1:], gc, top, p.invTau)
+		j := drawIndex(wi, p.siteSum[r*d+i], rng.Float64())
 		draws[0] = int32(i*k + j)
-		return p.setMove(c, draws[:1], xp)
+		return p.setMove(c, draws[:1], xp, g)
 	}
 	wt, sum := p.wt[r*w:(r+1)*w], p.sum[r]
 	for t := range p.k {
 		draws[t] = int32(drawIndex(wt, sum, rng.Float64()))
 	}
-	return p.setMove(c, draws[:p.k], xp)
+	return p.setMove(c, draws[:p.k], xp, g)
 }
 
 // setMove records the move of chain c given by its draws — the indices it
 // changes and the draws that would undo it from x′ — and applies it to xp.
-func (p *gwgProposal) setMove(c int, draws []int32, xp []float32) int {
+// One-hot moves also get their log q under the Current slot, from the
+// gradient g there.
+func (p *gwgProposal) setMove(c int, draws []int32, xp, g []float32) int {
 	k := p.k
 	fwd, rev, flips := p.fwd[c*k:(c+1)*k], p.rev[c*k:(c+1)*k], p.flips[c*k:(c+1)*k]
 	copy(fwd, draws)
@@ -176,9 +199,11 @@ func (p *gwgProposal) setMove(c int, draws []int32, xp []float32) int {
 	}
 	kc := p.dom.Categories
 	site := int(draws[0]) / kc
-	rev[0] = int32(site*kc + category(xp, site, kc))
-	clear(xp[site*kc : (site+1)*kc])
+	cur := p.codes[c*p.dom.Sites+site]
+	rev[0] = int32(site*kc) + cur
+	xp[rev[0]] = 0
 	xp[draws[0]] = 1
+	p.logFwd[c] = p.logqOneHot(c, p.row(Current, c), cur, int(draws[0]), g)
 	return 1
 }
 
@@ -207,7 +232,7 @@ func (p *gwgProposal) Moves() int {
 }
 
 // SetMove implements moveEnumerator, numbering the moves as Moves counts them.
-func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
+func (p *gwgProposal) SetMove(c, j int, xp, g []float32) int {
 	var draws [maxDraws]int32
 	switch {
 	case p.k == 1:
@@ -236,7 +261,7 @@ func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
 			draws[t] = draws[0]
 		}
 	}
-	return p.setMove(c, draws[:p.k], xp)
+	return p.setMove(c, draws[:p.k], xp, g)
 }
 
 // LogQ is the log-probability of chain c's move under the weights at x and
@@ -244,18 +269,30 @@ func (p *gwgProposal) SetMove(c, j int, xp []float32) int {
 // or for the exact variant the log-probability that the union of k draws is
 // the set the move flips.
 func (p *gwgProposal) LogQ(c int) (fwd, rev float64) {
+	if p.dom.OneHot {
+		return p.logFwd[c], p.logRev[c]
+	}
 	k := p.k
 	return p.logq(Current, c, p.fwd[c*k:(c+1)*k]), p.logq(Proposed, c, p.rev[c*k:(c+1)*k])
 }
 
+// logqOneHot is the log-probability of chain c's one-hot move j (site j/K
+// to category j mod K) under row r, whose data was derived from gradient g
+// at a state where that site has category cur.
+func (p *gwgProposal) logqOneHot(c, r int, cur int32, j int, g []float32) float64 {
+	d, k := p.dom.Sites, p.dom.Categories
+	i := j / k
+	if j%k == int(cur) {
+		return math.Inf(-1)
+	}
+	w := p.oneWt[c : c+1]
+	p.bal.weights32(w, g[j:j+1], g[i*k+int(cur)], p.siteTop[r*d+i], p.invTau)
+	return math.Log(float64(w[0])) - math.Log(p.siteSum[r*d+i]) +
+		math.Log(p.siteWt[r*d+i]) - math.Log(p.sum[r])
+}
+
 func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
 	r, w := p.row(s, c), p.width
-	if p.dom.OneHot {
-		d, k := p.dom.Sites, p.dom.Categories
-		i := int(draws[0]) / k
-		return math.Log(float64(p.catWt[r*w+int(draws[0])])) - math.Log(p.siteSum[r*d+i]) +
-			math.Log(p.siteWt[r*d+i]) - math.Log(p.sum[r])
-	}
 	wt, sum := p.wt[r*w:(r+1)*w], p.sum[r]
 	if !p.exact {
 		var l float64
@@ -277,7 +314,7 @@ func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
 func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
 	r := p.row(s, c)
 	if p.dom.OneHot {
-		return p.deriveOneHot(r, x, g)
+		return p.deriveOneHot(s, c, r, x, g)
 	}
 	wt := p.wt[r*p.width : (r+1)*p.width]
 	m, ok := flipLogits(wt, x, g, p.invTau)
@@ -304,40 +341,47 @@ func flipLogits(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 	return m, bad == 0
 }
 
-// deriveOneHot fills row r of the two-level one-hot weights from state x
-// and gradient g: site by site, one pass finds the current category c(i)
-// and the largest other gradient, whose logit (gᵢⱼ − gᵢ,c(i))·invTau is the
-// site's largest, Lᵢ; a second pass, over the same cached values, writes the
-// weights relative to Lᵢ (0 for c(i)) and their sum sᵢ. Then the site totals
-// Sᵢ = sᵢ·w(Lᵢ) relative to the largest Lᵢ, and ΣS. It reports false if a
-// logit is not finite. States are one-hot (checkStates), so c(i) is found.
-func (p *gwgProposal) deriveOneHot(r int, x, g []float32) bool {
+// deriveOneHot fills row r of the two-level one-hot data of chain c from
+// state x and gradient g, site by site: the largest gradient of the
+// categories other than the current one, c(i), gives the site's largest
+// logit Lᵢ = (top − gᵢ,c(i))·invTau, and one vector pass the sum sᵢ of the
+// weights relative to it (c(i) excluded). Then the site totals
+// Sᵢ = sᵢ·w(Lᵢ) relative to the largest Lᵢ, and ΣS. At the Proposed slot it
+// also computes log q of the move back. It reports false if a gradient is
+// not finite.
+//
+// The current categories are the chain's codes: at the Current slot they
+// are read from x (states are one-hot, checkStates), at the Proposed one
+// they are the codes with the drawn move applied, so x is not read again.
+func (p *gwgProposal) deriveOneHot(s Slot, c, r int, x, g []float32) bool {
 	d, k := p.dom.Sites, p.dom.Categories
-	wt := p.catWt[r*p.width : (r+1)*p.width]
-	sums, tot := p.siteSum[r*d:(r+1)*d], p.siteWt[r*d:(r+1)*d]
-	var bad float32 // g·0 is 0 for finite g and NaN otherwise
-	for i := range d {
-		xi, gi, wi := x[i*k:(i+1)*k], g[i*k:(i+1)*k], wt[i*k:(i+1)*k]
-		cur, top := -1, float32(math.Inf(-1))
-		for j, gj := range gi[:len(xi)] {
-			bad += gj * 0
-			if xi[j] == 0 {
-				if gj > top {
-					top = gj
-				}
-			} else if cur < 0 {
-				cur = j
-			}
+	codes := p.codes[c*d : (c+1)*d]
+	moved, to := -1, int32(0)
+	if s == Current {
+		for i := range codes {
+			codes[i] = int32(category(x, i, k))
 		}
-		gc := float64(gi[cur])
-		m := (float64(top) - gc) * p.invTau
-		wi[cur] = 0
-		sums[i] = p.bal.weights32(wi[:cur], gi[:cur], gc, p.invTau, m) +
-			p.bal.weights32(wi[cur+1:], gi[cur+1:], gc, p.invTau, m)
-		tot[i] = m
+	} else {
+		moved, to = int(p.fwd[c])/k, p.fwd[c]%int32(k)
 	}
-	if bad != 0 {
-		return false
+	sums, tot, tops := p.siteSum[r*d:(r+1)*d], p.siteWt[r*d:(r+1)*d], p.siteTop[r*d:(r+1)*d]
+	invTau := p.invTau
+	for i, cur := range codes {
+		if i == moved {
+			cur = to
+		}
+		gi := g[i*k : (i+1)*k]
+		below, ok0 := fastmath.Max32(gi[:cur])
+		above, ok1 := fastmath.Max32(gi[cur+1:])
+		gc := gi[cur]
+		if !ok0 || !ok1 || gc-gc != 0 {
+			return false
+		}
+		top := max(below, above)
+		tops[i] = top
+		sums[i] = p.bal.weights32(nil, gi[:cur], gc, top, invTau) +
+			p.bal.weights32(nil, gi[cur+1:], gc, top, invTau)
+		tot[i] = (float64(top) - float64(gc)) * invTau
 	}
 	m := math.Inf(-1)
 	for _, li := range tot {
@@ -352,43 +396,44 @@ func (p *gwgProposal) deriveOneHot(r int, x, g []float32) bool {
 		sum += tot[i]
 	}
 	p.sum[r] = sum
+	if s == Proposed {
+		p.logRev[c] = p.logqOneHot(c, r, to, int(p.rev[c]), g)
+	}
 	return true
+}
+
+// Accept makes chain c's Proposed slot its Current one and, for one-hot
+// models, applies the move to the chain's codes.
+func (p *gwgProposal) Accept(c int) {
+	if p.dom.OneHot {
+		d, k, j := p.dom.Sites, p.dom.Categories, int(p.fwd[c*p.k])
+		p.codes[c*d+j/k] = int32(j % k)
+	}
+	p.slots.Accept(c)
 }
 
 // balance turns logits into proposal weights relative to the largest, m:
 // weights replaces every logit of v by its weight and returns their sum;
-// weights32 writes into dst the float32 weights of the one-hot logits
-// (gⱼ − gc)·invTau and returns their sum. expBalance is the paper's
-// proposal, barkerBalance gwg-barker's.
+// weights32 writes into dst (unless nil) the float32 weights of the one-hot
+// logits (gⱼ − gc)·invTau relative to that of the largest gradient, top,
+// and returns their sum. expBalance is the paper's proposal, barkerBalance
+// gwg-barker's.
 type balance interface {
 	weights(v []float64, m float64) float64
-	weights32(dst, g []float32, gc, invTau, m float64) float64
+	weights32(dst, g []float32, gc, top float32, invTau float64) float64
 }
 
 type expBalance struct{}
 
 func (expBalance) weights(v []float64, m float64) float64 { return expShift(v, m) }
 
-// weights32 uses the float32 exponential (inlined, three times cheaper than
-// float64's) and two partial sums, which halve the wait on the additions.
-func (expBalance) weights32(dst, g []float32, gc, invTau, m float64) float64 {
-	c := gc*invTau + m // exp((gⱼ − gc)·invTau − m) = exp(gⱼ·invTau − c)
-	var s0, s1 float64
-	dst = dst[:len(g)]
-	j := 0
-	for ; j+1 < len(g); j += 2 {
-		e0 := fastmath.ExpNonPositive32(float64(g[j])*invTau - c)
-		e1 := fastmath.ExpNonPositive32(float64(g[j+1])*invTau - c)
-		dst[j], dst[j+1] = e0, e1
-		s0 += float64(e0)
-		s1 += float64(e1)
+// weights32 is e^((gⱼ − top)·invTau), in float32 (fastmath.ExpSum32's
+// vector pass).
+func (expBalance) weights32(dst, g []float32, _, top float32, invTau float64) float64 {
+	if dst == nil {
+		return fastmath.SumExp32(g, top, float32(invTau))
 	}
-	if j < len(g) {
-		e := fastmath.ExpNonPositive32(float64(g[j])*invTau - c)
-		dst[j] = e
-		s0 += float64(e)
-	}
-	return s0 + s1
+	return fastmath.ExpSum32(dst, g, top, float32(invTau))
 }
 
 // expShift replaces every l in v by exp(l − m) and returns the sum. m is

@@ -470,7 +470,7 @@ func TestReferenceMultiFlipExactPerDraw(t *testing.T) {
 			}
 			for c, mv := range moves {
 				copy(k.xp[c*w:(c+1)*w], xs[c*w:(c+1)*w])
-				k.prop.(*gwgProposal).setMove(c, mv[:3], k.xp[c*w:(c+1)*w])
+				k.prop.(*gwgProposal).setMove(c, mv[:3], k.xp[c*w:(c+1)*w], st.Grad[c*w:(c+1)*w])
 			}
 			if err := k.evaluate(&st); err != nil {
 				t.Fatal(err)

@@ -72,7 +72,7 @@ func (s *langevinProposal) Resize(n int) {
 }
 
 // Draw draws D uniforms for chain c, one per site.
-func (s *langevinProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
+func (s *langevinProposal) Draw(c int, xp, _ []float32, rng *rand.Rand) int {
 	d, r := s.d, s.row(Current, c)
 	flips := s.flips[c*d : (c+1)*d]
 	m := 0
@@ -91,7 +91,7 @@ func (s *langevinProposal) Draw(c int, xp []float32, rng *rand.Rand) int {
 func (s *langevinProposal) Moves() int { return 1 << s.d }
 
 // SetMove implements moveEnumerator: move j flips the sites of the bits of j.
-func (s *langevinProposal) SetMove(c, j int, xp []float32) int {
+func (s *langevinProposal) SetMove(c, j int, xp, _ []float32) int {
 	d := s.d
 	m := 0
 	for i := range d {

@@ -28,7 +28,9 @@ type Proposal interface {
 	Derive(slot Slot, c int, x, g []float32) bool
 	// Draw draws chain c's move from its Current slot and applies it to xp,
 	// a copy of the chain's state, returning the number of sites changed.
-	Draw(c int, xp []float32, rng *rand.Rand) int
+	// g is the gradient the Current slot was derived from, from which a
+	// proposal may compute again what it did not keep.
+	Draw(c int, xp, g []float32, rng *rand.Rand) int
 	// LogQ returns, for chain c's drawn move, log q(x′ | x) under the
 	// Current slot and log q(x | x′) of the move back under the Proposed one.
 	LogQ(c int) (fwd, rev float64)
@@ -67,7 +69,7 @@ func (s *slots) Accept(c int) { s.cur[c] ^= 1 }
 // site's current category) are allowed; the tests skip them.
 type moveEnumerator interface {
 	Moves() int
-	SetMove(c, j int, xp []float32) int
+	SetMove(c, j int, xp, g []float32) int
 }
 
 // mhKernel is the one Metropolis–Hastings kernel. A step draws every
@@ -179,7 +181,7 @@ func (k *mhKernel) Step(st *State, rng *rand.Rand) error {
 	for c := range st.N() {
 		xp := k.xp[c*w : (c+1)*w]
 		copy(xp, st.X[c*w:(c+1)*w])
-		k.hops[c] = int32(k.prop.Draw(c, xp, rng))
+		k.hops[c] = int32(k.prop.Draw(c, xp, st.Grad[c*w:(c+1)*w], rng))
 	}
 	if err := k.evaluate(st); err != nil {
 		return err
@@ -261,7 +263,7 @@ func (k *mhKernel) transitions(st *State, part int, visit func(y []float32, p fl
 	for c := range moves {
 		xp := k.xp[c*w : (c+1)*w]
 		copy(xp, x)
-		me.SetMove(c, c, xp)
+		me.SetMove(c, c, xp, chains.Grad[c*w:(c+1)*w])
 	}
 	if err := k.evaluate(&chains); err != nil {
 		return err

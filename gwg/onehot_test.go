@@ -40,13 +40,13 @@ func TestOneHotDrawMatchesLogQ(t *testing.T) {
 			xp := make([]float32, len(x))
 			for range draws {
 				copy(xp, x)
-				p.Draw(0, xp, rng)
+				p.Draw(0, xp, g, rng)
 				count[p.fwd[0]]++
 			}
 			var chi2, total float64
 			df := -1
 			for j, n := range count {
-				q := math.Exp(p.logq(Current, 0, []int32{int32(j)}))
+				q := math.Exp(p.logqOneHot(0, p.row(Current, 0), p.codes[j/k], j, g))
 				total += q
 				if q == 0 {
 					if n != 0 {

@@ -1,7 +1,9 @@
 // Package fastmath has the few transcendental functions that dominate the
-// samplers' and the analytic models' inner loops, faster than package math
-// and accurate to a relative 1e-13, which is far below what the exactness
-// tests resolve.
+// samplers' and the analytic models' inner loops, faster than package math:
+// ExpNonPositive in float64, accurate to a relative 1e-13, which is far
+// below what the exactness tests resolve, and vector float32 functions
+// (Exp32, ExpSum32, SumExp32, Max32) in AVX2 assembly, accurate to about
+// one float32 ulp, for softmaxes over many logits.
 package fastmath
 
 import "math"
@@ -32,27 +34,3 @@ func ExpNonPositive(x float64) float64 {
 	v := exp2Sixtyfourths[ki&63] * p
 	return math.Float64frombits(math.Float64bits(v) + uint64(ki>>6)<<52)
 }
-
-// ExpNonPositive32 returns eˣ for x ≤ 0 rounded to float32, with a relative
-// error below 1e-7 (a few ulps of float32) for x ≥ −87 and 0 below −104 and
-// for NaN; in between results are float32 subnormals. It is ExpNonPositive
-// with a Taylor polynomial of degree 2 and round-to-nearest by adding
-// 1.5·2⁵², which leaves it short enough to be inlined: for loops over
-// float32 weights, where the exponential is most of the work.
-func ExpNonPositive32(x float64) float32 {
-	if !(x >= -104) {
-		return 0
-	}
-	y := x * (64 * math.Log2E)
-	t := y + roundMagic
-	k := math.Float64bits(t)                      // low bits: round(y)
-	r := (y - (t - roundMagic)) * (math.Ln2 / 64) // |r| ≤ ln2/128
-	v := exp2Sixtyfourths[k&63] * (1 + r*(1+r*0.5))
-	// k>>6<<52 keeps bits 6…17 of k, ⌊round(y)/64⌋ mod 2¹², in the exponent
-	// field: adding it adds ⌊round(y)/64⌋ to v's exponent, modulo 2⁶⁴.
-	return float32(math.Float64frombits(math.Float64bits(v) + k>>6<<52))
-}
-
-// roundMagic is 1.5·2⁵²: adding it to |t| < 2⁵¹ rounds t to an integer held
-// in the low bits of the sum.
-const roundMagic = 0x1.8p52

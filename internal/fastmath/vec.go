@@ -23,14 +23,29 @@ func Exp32(dst, x []float32) {
 // one pass. The sum adds up every eighth element in its own lane and the
 // eight lanes in a fixed order, so it too does not depend on the machine.
 func ExpSum32(dst, x []float32, m, s float32) float64 {
-	dst = dst[:len(x)]
+	return expSum(dst[:len(x)], x, m, s)
+}
+
+// SumExp32 returns the sum that ExpSum32 returns, to the bit, without
+// writing the results anywhere.
+func SumExp32(x []float32, m, s float32) float64 {
+	return expSum(nil, x, m, s)
+}
+
+// expSum is ExpSum32 with dst nil or as long as x.
+func expSum(dst, x []float32, m, s float32) float64 {
 	var acc [8]float64
-	if useAVX2 && len(x) > 0 {
+	switch {
+	case useAVX2 && len(x) > 0 && dst == nil:
+		expSumAVX2(nil, &x[0], len(x), m, s, &acc)
+	case useAVX2 && len(x) > 0:
 		expSumAVX2(&dst[0], &x[0], len(x), m, s, &acc)
-	} else {
+	default:
 		for i, v := range x {
 			e := exp32(float32((v - m) * s))
-			dst[i] = e
+			if dst != nil {
+				dst[i] = e
+			}
 			acc[i&7] += float64(e)
 		}
 	}

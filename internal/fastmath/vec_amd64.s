@@ -76,6 +76,7 @@ GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 	VADDPD Y3, Y13, Y13
 
 // func expSumAVX2(dst, x *float32, n int, m, s float32, acc *[8]float64)
+// With dst nil only the sums are made.
 TEXT ·expSumAVX2(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
@@ -92,10 +93,14 @@ loop:
 	VSUBPS Y14, Y0, Y0
 	VMULPS Y15, Y0, Y0
 	EXP
+	TESTQ DI, DI
+	JEQ sum
 	VMOVUPS Y1, (DI)
+	ADDQ $32, DI
+
+sum:
 	ACC
 	ADDQ $32, SI
-	ADDQ $32, DI
 	SUBQ $8, CX
 	CMPQ CX, $8
 	JGE loop
@@ -111,7 +116,11 @@ tail:
 	VMULPS Y15, Y0, Y0
 	EXP
 	VANDPS Y8, Y1, Y1
+	TESTQ DI, DI
+	JEQ tailsum
 	VMASKMOVPS Y1, Y8, (DI)
+
+tailsum:
 	ACC
 
 done:

@@ -98,6 +98,9 @@ func TestExpSum32SameBits(t *testing.T) {
 			if math.Float64bits(sa) != math.Float64bits(sg) && !(math.IsNaN(sa) && math.IsNaN(sg)) {
 				t.Fatalf("n=%d off=%d: sum %v, Go %v", n, off, sa, sg)
 			}
+			if s := SumExp32(x, m, s); math.Float64bits(s) != math.Float64bits(sa) && !(math.IsNaN(s) && math.IsNaN(sa)) {
+				t.Fatalf("n=%d off=%d: SumExp32 %v, ExpSum32 %v", n, off, s, sa)
+			}
 			if fa != fg || fg && ma != mg {
 				t.Fatalf("n=%d off=%d: Max32 = %v, %v; Go %v, %v", n, off, ma, fa, mg, fg)
 			}
