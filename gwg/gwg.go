@@ -148,7 +148,7 @@ func (p *gwgProposal) Resize(n int) {
 }
 
 // Draw makes k draws from chain c's weights, one uniform each.
-func (p *gwgProposal) Draw(c int, xp, g []float32, rng *rand.Rand) int {
+func (p *gwgProposal) Draw(c int, x, g []float32, rng *rand.Rand) int {
 	var draws [maxDraws]int32
 	r, w := p.row(Current, c), p.width
 	if p.dom.OneHot {
@@ -161,20 +161,33 @@ func (p *gwgProposal) Draw(c int, xp, g []float32, rng *rand.Rand) int {
 		p.bal.weights32(wi[cur+1:], gi[cur+1:], gc, top, p.invTau)
 		j := drawIndex(wi, p.siteSum[r*d+i], rng.Float64())
 		draws[0] = int32(i*k + j)
-		return p.setMove(c, draws[:1], xp, g)
+		return p.setMove(c, draws[:1], x, g)
 	}
 	wt, sum := p.wt[r*w:(r+1)*w], p.sum[r]
 	for t := range p.k {
 		draws[t] = int32(drawIndex(wt, sum, rng.Float64()))
 	}
-	return p.setMove(c, draws[:p.k], xp, g)
+	return p.setMove(c, draws[:p.k], x, g)
+}
+
+// Undo flips the flipped sites back, or gives the changed site its old
+// category back.
+func (p *gwgProposal) Undo(c int, x []float32) {
+	if p.dom.OneHot {
+		x[p.fwd[c]] = 0
+		x[p.rev[c]] = 1
+		return
+	}
+	for _, i := range p.flips[c*p.k : c*p.k+int(p.nflip[c])] {
+		x[i] = 1 - x[i]
+	}
 }
 
 // setMove records the move of chain c given by its draws — the indices it
-// changes and the draws that would undo it from x′ — and applies it to xp.
+// changes and the draws that would undo it from x′ — and applies it to x.
 // One-hot moves also get their log q under the Current slot, from the
 // gradient g there.
-func (p *gwgProposal) setMove(c int, draws []int32, xp, g []float32) int {
+func (p *gwgProposal) setMove(c int, draws []int32, x, g []float32) int {
 	k := p.k
 	fwd, rev, flips := p.fwd[c*k:(c+1)*k], p.rev[c*k:(c+1)*k], p.flips[c*k:(c+1)*k]
 	copy(fwd, draws)
@@ -193,7 +206,7 @@ func (p *gwgProposal) setMove(c int, draws []int32, xp, g []float32) int {
 	if !p.dom.OneHot {
 		copy(rev, fwd) // flipping the same sites again undoes the move
 		for _, i := range flips[:m] {
-			xp[i] = 1 - xp[i]
+			x[i] = 1 - x[i]
 		}
 		return m
 	}
@@ -201,8 +214,8 @@ func (p *gwgProposal) setMove(c int, draws []int32, xp, g []float32) int {
 	site := int(draws[0]) / kc
 	cur := p.codes[c*p.dom.Sites+site]
 	rev[0] = int32(site*kc) + cur
-	xp[rev[0]] = 0
-	xp[draws[0]] = 1
+	x[rev[0]] = 0
+	x[draws[0]] = 1
 	p.logFwd[c] = p.logqOneHot(c, p.row(Current, c), cur, int(draws[0]), g)
 	return 1
 }
@@ -232,7 +245,7 @@ func (p *gwgProposal) Moves() int {
 }
 
 // SetMove implements moveEnumerator, numbering the moves as Moves counts them.
-func (p *gwgProposal) SetMove(c, j int, xp, g []float32) int {
+func (p *gwgProposal) SetMove(c, j int, x, g []float32) int {
 	var draws [maxDraws]int32
 	switch {
 	case p.k == 1:
@@ -261,7 +274,7 @@ func (p *gwgProposal) SetMove(c, j int, xp, g []float32) int {
 			draws[t] = draws[0]
 		}
 	}
-	return p.setMove(c, draws[:p.k], xp, g)
+	return p.setMove(c, draws[:p.k], x, g)
 }
 
 // LogQ is the log-probability of chain c's move under the weights at x and

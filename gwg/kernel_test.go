@@ -456,30 +456,30 @@ func TestReferenceMultiFlipExactPerDraw(t *testing.T) {
 	var differ int
 	w := refP.width
 	xs := make([]float32, len(moves)*w)
+	var sts [2]State // sts[0].X: ref's proposals
 	for x := range ex.Len() {
 		for c := range moves {
 			ex.State(xs[c*w:(c+1)*w], x)
 		}
-		for _, k := range []*mhKernel{ref, exact} {
-			var st State
+		for i, k := range []*mhKernel{ref, exact} {
+			st := &sts[i]
 			if err := st.Reset(m.Domain(), xs); err != nil {
 				t.Fatal(err)
 			}
-			if err := k.Init(&st); err != nil {
+			if err := k.Init(st); err != nil {
 				t.Fatal(err)
 			}
 			for c, mv := range moves {
-				copy(k.xp[c*w:(c+1)*w], xs[c*w:(c+1)*w])
-				k.prop.(*gwgProposal).setMove(c, mv[:3], k.xp[c*w:(c+1)*w], st.Grad[c*w:(c+1)*w])
+				k.prop.(*gwgProposal).setMove(c, mv[:3], st.X[c*w:(c+1)*w], st.Grad[c*w:(c+1)*w])
 			}
-			if err := k.evaluate(&st); err != nil {
+			if err := k.evaluate(st); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for c, mv := range moves {
 			kk := key{x, mv}
 			flux[kk] = pi[x] * math.Exp(ref.logFwd[c]) * acceptProb(ref.logAlpha[c])
-			y, _ := ex.Index(ref.xp[c*w : (c+1)*w])
+			y, _ := ex.Index(sts[0].X[c*w : (c+1)*w])
 			dest[kk] = y
 			if math.Abs(ref.logAlpha[c]-exact.logAlpha[c]) > 1e-6 {
 				differ++

@@ -72,14 +72,14 @@ func (s *langevinProposal) Resize(n int) {
 }
 
 // Draw draws D uniforms for chain c, one per site.
-func (s *langevinProposal) Draw(c int, xp, _ []float32, rng *rand.Rand) int {
+func (s *langevinProposal) Draw(c int, x, _ []float32, rng *rand.Rand) int {
 	d, r := s.d, s.row(Current, c)
 	flips := s.flips[c*d : (c+1)*d]
 	m := 0
 	for i, p := range s.p[r*d : (r+1)*d] {
 		if rng.Float64() < p {
 			flips[m] = int32(i)
-			xp[i] = 1 - xp[i]
+			x[i] = 1 - x[i]
 			m++
 		}
 	}
@@ -87,17 +87,24 @@ func (s *langevinProposal) Draw(c int, xp, _ []float32, rng *rand.Rand) int {
 	return m
 }
 
+// Undo flips the flipped sites back.
+func (s *langevinProposal) Undo(c int, x []float32) {
+	for _, i := range s.flips[c*s.d : c*s.d+int(s.nflip[c])] {
+		x[i] = 1 - x[i]
+	}
+}
+
 // Moves implements moveEnumerator: every set of flipped sites.
 func (s *langevinProposal) Moves() int { return 1 << s.d }
 
 // SetMove implements moveEnumerator: move j flips the sites of the bits of j.
-func (s *langevinProposal) SetMove(c, j int, xp, _ []float32) int {
+func (s *langevinProposal) SetMove(c, j int, x, _ []float32) int {
 	d := s.d
 	m := 0
 	for i := range d {
 		if j&(1<<i) != 0 {
 			s.flips[c*d+m] = int32(i)
-			xp[i] = 1 - xp[i]
+			x[i] = 1 - x[i]
 			m++
 		}
 	}

@@ -26,11 +26,15 @@ type Proposal interface {
 	// different chains may run at the same time (the kernel spreads large
 	// batches over the processors), so Derive must write only chain c's data.
 	Derive(slot Slot, c int, x, g []float32) bool
-	// Draw draws chain c's move from its Current slot and applies it to xp,
-	// a copy of the chain's state, returning the number of sites changed.
+	// Draw draws chain c's move from its Current slot and applies it to x,
+	// the chain's state, in place, returning the number of sites changed.
 	// g is the gradient the Current slot was derived from, from which a
 	// proposal may compute again what it did not keep.
-	Draw(c int, xp, g []float32, rng *rand.Rand) int
+	Draw(c int, x, g []float32, rng *rand.Rand) int
+	// Undo takes chain c's move back from x. The kernel evaluates the
+	// proposals where the chains are and undoes the rejected moves, which
+	// for moves of a few sites is much cheaper than copying every state.
+	Undo(c int, x []float32)
 	// LogQ returns, for chain c's drawn move, log q(x′ | x) under the
 	// Current slot and log q(x | x′) of the move back under the Proposed one.
 	LogQ(c int) (fwd, rev float64)
@@ -65,7 +69,7 @@ func (s *slots) Accept(c int) { s.cur[c] ^= 1 }
 
 // moveEnumerator is implemented by the proposals of this package for the
 // exactness tests: SetMove applies the j-th of Moves() moves to chain c
-// exactly as Draw would have drawn it. Moves with probability zero (a
+// exactly as Draw would have drawn it, in place. Moves with probability zero (a
 // site's current category) are allowed; the tests skip them.
 type moveEnumerator interface {
 	Moves() int
@@ -73,15 +77,17 @@ type moveEnumerator interface {
 }
 
 // mhKernel is the one Metropolis–Hastings kernel. A step draws every
-// chain's move (the proposal's random numbers, chain by chain), evaluates f
-// and ∇ₓf at all proposals in one batch, derives the proposals' data there,
-// and accepts chain c with probability min(1, exp log α),
+// chain's move (the proposal's random numbers, chain by chain) and applies
+// it to the chain's state, evaluates f and ∇ₓf at all proposals in one
+// batch, derives the proposals' data there, and accepts chain c with
+// probability min(1, exp log α),
 //
 //	log α = f(x′) − f(x) + log q(x | x′) − log q(x′ | x),
 //
-// one uniform per chain in chain order. An accepted proposal's f, ∇ₓf and
-// derived data become the chain's, so a step costs one evaluation of f and
-// ∇ₓf per chain where the paper's code spends two.
+// one uniform per chain in chain order, undoing the rejected moves. An
+// accepted proposal's f, ∇ₓf and derived data become the chain's, so a step
+// costs one evaluation of f and ∇ₓf per chain where the paper's code spends
+// two.
 type mhKernel struct {
 	name  string
 	model ebm.Model
@@ -92,7 +98,6 @@ type mhKernel struct {
 	// they detect a kernel that does not leave the target invariant.
 	symmetric bool
 
-	xp       []float32 // proposals, n × width
 	fp       []float64
 	gp       []float32
 	hops     []int32 // sites each proposal changes; −1 once rejected
@@ -110,7 +115,6 @@ func NewMH(name string, m ebm.Model, p Proposal, mh bool) Kernel {
 
 func (k *mhKernel) Init(st *State) error {
 	n := st.N()
-	k.xp = ensure(k.xp, len(st.X))
 	k.gp = ensure(k.gp, len(st.X))
 	k.fp = ensure(k.fp, n)
 	k.hops = ensure(k.hops, n)
@@ -179,17 +183,19 @@ func gradError(name string, step int64, c int) error {
 func (k *mhKernel) Step(st *State, rng *rand.Rand) error {
 	w := st.Domain.Width()
 	for c := range st.N() {
-		xp := k.xp[c*w : (c+1)*w]
-		copy(xp, st.X[c*w:(c+1)*w])
-		k.hops[c] = int32(k.prop.Draw(c, xp, st.Grad[c*w:(c+1)*w], rng))
+		k.hops[c] = int32(k.prop.Draw(c, st.X[c*w:(c+1)*w], st.Grad[c*w:(c+1)*w], rng))
 	}
 	if err := k.evaluate(st); err != nil {
+		for c := range st.N() {
+			k.prop.Undo(c, st.X[c*w:(c+1)*w])
+		}
 		return err
 	}
 	for c, la := range k.logAlpha {
 		if !k.mh || rng.Float64() < acceptProb(la) {
 			k.accept(st, c)
 		} else {
+			k.prop.Undo(c, st.X[c*w:(c+1)*w])
 			k.hops[c] = -1
 		}
 	}
@@ -197,15 +203,16 @@ func (k *mhKernel) Step(st *State, rng *rand.Rand) error {
 	return nil
 }
 
-// evaluate computes f and ∇ₓf at every proposal, the proposals' data there,
-// and log q(x′ | x) and log α of every chain.
+// evaluate computes f and ∇ₓf at every proposal (st.X with the moves
+// applied), the proposals' data there, and log q(x′ | x) and log α of every
+// chain.
 func (k *mhKernel) evaluate(st *State) error {
 	w := st.Domain.Width()
 	step := st.Stats.Steps + 1
-	if err := evalGrad(k.model, k.name, step, k.fp, k.gp, k.xp, &st.Stats); err != nil {
+	if err := evalGrad(k.model, k.name, step, k.fp, k.gp, st.X, &st.Stats); err != nil {
 		return err
 	}
-	if c := k.derive(Proposed, st.N(), w, k.xp, k.gp); c >= 0 {
+	if c := k.derive(Proposed, st.N(), w, st.X, k.gp); c >= 0 {
 		return gradError(k.name, step, c)
 	}
 	for c := range st.N() {
@@ -219,10 +226,9 @@ func (k *mhKernel) evaluate(st *State) error {
 	return nil
 }
 
-// accept makes chain c's proposal its state.
+// accept makes chain c's proposal, already in st.X, its state.
 func (k *mhKernel) accept(st *State, c int) {
 	w := st.Domain.Width()
-	copy(st.X[c*w:(c+1)*w], k.xp[c*w:(c+1)*w])
 	copy(st.Grad[c*w:(c+1)*w], k.gp[c*w:(c+1)*w])
 	st.F[c] = k.fp[c]
 	k.prop.Accept(c)
@@ -261,9 +267,7 @@ func (k *mhKernel) transitions(st *State, part int, visit func(y []float32, p fl
 	}
 	w := len(x)
 	for c := range moves {
-		xp := k.xp[c*w : (c+1)*w]
-		copy(xp, x)
-		me.SetMove(c, c, xp, chains.Grad[c*w:(c+1)*w])
+		me.SetMove(c, c, chains.X[c*w:(c+1)*w], chains.Grad[c*w:(c+1)*w])
 	}
 	if err := k.evaluate(&chains); err != nil {
 		return err
@@ -279,7 +283,7 @@ func (k *mhKernel) transitions(st *State, part int, visit func(y []float32, p fl
 		if k.mh {
 			a = acceptProb(k.logAlpha[c])
 		}
-		visit(k.xp[c*w:(c+1)*w], q*a)
+		visit(chains.X[c*w:(c+1)*w], q*a)
 		visit(x, q*(1-a))
 	}
 	if math.Abs(qsum-1) > 1e-10 {
