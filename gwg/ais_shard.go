@@ -81,6 +81,9 @@ func AISShard(model ebm.Model, base Base, opts AISOptions, rng *rand.Rand, i, n 
 		if workers[w], err = newAnnealer(m, base, opts, nil); err != nil {
 			return nil, err
 		}
+		if l, ok := workers[w].k.(procsLimiter); ok && len(models) > 1 {
+			l.limitProcs(1)
+		}
 	}
 	progress := newSharedProgress(opts.Progress, nb*(opts.Temperatures-1))
 	part.LogW = make([][]float64, nb)

@@ -104,6 +104,7 @@ type mhKernel struct {
 	logFwd   []float64
 	logAlpha []float64
 	derived  []bool // per chain: Derive succeeded
+	procs    int    // processors derive may use, 0 for all (see limitProcs)
 }
 
 // NewMH returns the Metropolis–Hastings kernel of proposal p on model m;
@@ -148,7 +149,7 @@ const parallelSites = 1 << 14
 // finite, or −1. Each chain's data depends on that chain alone, so running
 // blocks of chains at the same time changes no number.
 func (k *mhKernel) derive(slot Slot, n, w int, x, g []float32) int {
-	if n*w < parallelSites || parallel.Workers(n) == 1 {
+	if n*w < parallelSites || parallel.WorkersOf(k.procs, n) == 1 {
 		for c := range n {
 			if !k.prop.Derive(slot, c, x[c*w:(c+1)*w], g[c*w:(c+1)*w]) {
 				return c
@@ -161,7 +162,7 @@ func (k *mhKernel) derive(slot Slot, n, w int, x, g []float32) int {
 
 func (k *mhKernel) deriveBlocks(slot Slot, n, w int, x, g []float32) int {
 	k.derived = ensure(k.derived, n)
-	parts := parallel.Workers(n)
+	parts := parallel.WorkersOf(k.procs, n)
 	parallel.Each(parts, func(_, i int) {
 		lo, hi := parallel.Split(n, parts, i)
 		for c := lo; c < hi; c++ {
