@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"reflect"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -26,6 +28,9 @@ import (
 // values per chain, and the copy cost a quarter of its time).
 type Program struct {
 	machine G.VM
+	tape    unsafe.Pointer // machine's *tapeMachine
+	done    chan struct{}
+	errs    chan error
 	sink    *sinkOp
 }
 
@@ -56,17 +61,39 @@ func Compile(g *G.ExprGraph, inputs, outputs G.Nodes) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nn: compiling: %w", err)
 	}
-	return &Program{machine: G.NewTapeMachine(g, G.WithPrecompiled(prog, locMap)), sink: sink}, nil
+	m := G.NewTapeMachine(g, G.WithPrecompiled(prog, locMap))
+	return &Program{
+		machine: m, tape: reflect.ValueOf(m).UnsafePointer(), sink: sink,
+		done: make(chan struct{}, 1), errs: make(chan error, 1),
+	}, nil
 }
 
 // Run executes the program once on the current contents of its inputs.
 func (p *Program) Run() error {
 	p.machine.Reset()
-	if err := p.machine.RunAll(); err != nil {
+	// RunAll locks the calling goroutine to its thread and runs the
+	// instructions on a new goroutine, for CUDA; waiting for it hands the
+	// processor to another thread and back, two thread switches per run,
+	// which on a busy machine cost more than a small net's whole run. On
+	// the CPU the loop can run on the caller: it reports its end on one of
+	// the two channels and returns.
+	done, errs := p.done, p.errs
+	tapeRunAll(p.tape, errs, done)
+	select {
+	case err := <-errs:
 		return fmt.Errorf("nn: running program: %w", err)
+	case <-done:
+		return nil
 	}
-	return nil
 }
+
+// tapeRunAll is the instruction loop of Gorgonia v0.9.18's tape machine
+// (the module's pinned version), which RunAll runs on a goroutine of its
+// own: m is the *tapeMachine, and the loop sends the error or the end of
+// the run on the channels, which must be buffered.
+//
+//go:linkname tapeRunAll gorgonia.org/gorgonia.(*tapeMachine).runall
+func tapeRunAll(m unsafe.Pointer, errChan chan error, doneChan chan struct{})
 
 // Output is the value of output i after the last Run. The tensor is reused
 // by the next Run of this program or of another one compiled from the same

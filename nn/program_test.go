@@ -1,7 +1,9 @@
 package nn
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -38,6 +40,29 @@ func TestProgramKeepsOutputs(t *testing.T) {
 		}
 		if got := fmt.Sprint(xt.Data(), bt.Data()); got != "[1 2 3 4 5 6] [10 20 30]" {
 			t.Errorf("run %d: inputs changed to %s", run, got)
+		}
+	}
+}
+
+// failOp fails every run.
+type failOp struct{ opBase }
+
+func (o *failOp) Arity() int                     { return 1 }
+func (o *failOp) Do(...G.Value) (G.Value, error) { return nil, errors.New("boom") }
+
+// TestProgramReportsErrors: a failing operation's error comes back from
+// every Run (the instruction loop runs on the caller's goroutine).
+func TestProgramReportsErrors(t *testing.T) {
+	g := G.NewGraph()
+	x := G.NodeFromAny(g, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 2})), G.WithName("x"))
+	y := G.Must(G.ApplyOp(&failOp{newOpBase("fail", tensor.Shape{2}, x)}, x))
+	p, err := Compile(g, G.Nodes{x}, G.Nodes{y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		if err := p.Run(); err == nil || !strings.Contains(err.Error(), "boom") {
+			t.Errorf("run %d: error %v, want boom", run, err)
 		}
 	}
 }
