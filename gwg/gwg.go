@@ -87,12 +87,14 @@ type gwgProposal struct {
 	bal    balance
 
 	slots
-	wt    []float64 // binary: 2n×width proposal weights, two rows per chain (see slots)
-	sum   []float64 // 2n, Σ of each row's weights
-	fwd   []int32   // n×k indices drawn at x
-	rev   []int32   // n×k indices whose draw at x′ undoes the move
-	flips []int32   // n×k distinct indices changed by the move, nflip[c] used
-	nflip []int32
+	wt []float64 // binary: 2n×width proposal weights, two rows per chain (see slots)
+	// binary: n×width float32 logits then weights, a row per chain (deriveExp32)
+	logit32 []float32
+	sum     []float64 // 2n, Σ of each row's weights
+	fwd     []int32   // n×k indices drawn at x
+	rev     []int32   // n×k indices whose draw at x′ undoes the move
+	flips   []int32   // n×k distinct indices changed by the move, nflip[c] used
+	nflip   []int32
 
 	// One-hot: 2n×D site sums sᵢ, site totals Sᵢ and largest gradients
 	// (other than the current category's); n×D current categories; log q
@@ -140,6 +142,7 @@ func (p *gwgProposal) Resize(n int) {
 		p.oneWt = ensure(p.oneWt, n)
 	} else {
 		p.wt = ensure(p.wt, 2*n*p.width)
+		p.logit32 = ensure(p.logit32, n*p.width)
 	}
 	p.fwd = ensure(p.fwd, n*p.k)
 	p.rev = ensure(p.rev, n*p.k)
@@ -330,11 +333,51 @@ func (p *gwgProposal) Derive(s Slot, c int, x, g []float32) bool {
 		return p.deriveOneHot(s, c, r, x, g)
 	}
 	wt := p.wt[r*p.width : (r+1)*p.width]
+	if _, ok := p.bal.(expBalance); ok {
+		return p.deriveExp32(r, c, wt, x, g)
+	}
 	m, ok := flipLogits(wt, x, g, p.invTau)
 	if ok {
 		p.sum[r] = p.bal.weights(wt, m)
 	}
 	return ok
+}
+
+// deriveExp32 is Derive of binary weights for the paper's balance: the
+// logits in float32 in chain c's scratch row, their largest, and the
+// weights relative to it and their sum in one vector pass
+// (fastmath.Exp32's kernel), a third of the scalar float64 path's time. The draws
+// and log q use these same weights, so their rounding costs no exactness;
+// weights below e⁻⁸⁷ of the largest become 0, which only rules out moves
+// that would be rejected anyway.
+func (p *gwgProposal) deriveExp32(r, c int, wt []float64, x, g []float32) bool {
+	l := p.logit32[c*p.width : (c+1)*p.width]
+	inv := float32(p.invTau)
+	g = g[:len(l)]
+	for i, xi := range x[:len(l)] {
+		l[i] = g[i] * inv * (1 - 2*xi) // no branch on the random bit
+	}
+	m, finite := fastmath.Max32(l)
+	if !finite {
+		return false
+	}
+	fastmath.ExpSum32(l, l, m, 1)
+	// The sum in float64, in four running sums: within float64 rounding of
+	// drawIndex's running sum, so the draws follow wt/sum as log q says.
+	wt = wt[:len(l)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+3 < len(l); i += 4 {
+		e0, e1, e2, e3 := float64(l[i]), float64(l[i+1]), float64(l[i+2]), float64(l[i+3])
+		wt[i], wt[i+1], wt[i+2], wt[i+3] = e0, e1, e2, e3
+		s0, s1, s2, s3 = s0+e0, s1+e1, s2+e2, s3+e3
+	}
+	for ; i < len(l); i++ {
+		wt[i] = float64(l[i])
+		s0 += wt[i]
+	}
+	p.sum[r] = (s0 + s1) + (s2 + s3)
+	return true
 }
 
 // flipLogits writes the single-flip logits lᵢ = (1 − 2xᵢ)·gᵢ·invTau into l
