@@ -236,8 +236,14 @@ func (d *Model) syncParams() {
 // base returns the base term of the chain x.
 func (d *Model) base(x []float32) float64 {
 	s := d.offset
+	coef := d.coef[:len(x)]
 	for i, v := range x {
-		s += d.coef[i] * float64(v)
+		// Most values of binary and one-hot states are 0, whose terms
+		// (±0) leave s as it is: s starts at +0 or below and never
+		// becomes −0, the one value a +0 term would change.
+		if v != 0 {
+			s += coef[i] * float64(v)
+		}
 	}
 	return s
 }
