@@ -73,11 +73,14 @@ var tauParam = Param{Key: "tau", Doc: "temperature τ dividing the gradient logi
 // that site's largest logit Lᵢ, in float32 (the largest is 1, so they need
 // no wider range), their sum sᵢ, and the site's total Sᵢ = sᵢ·w(Lᵢ), w(Lᵢ)
 // being Lᵢ's weight relative to the largest of all. A draw picks a site by
-// the Sᵢ, then a category by the site's weights: O(D + K), and
-// q = Sᵢ/ΣS · wᵢⱼ/sᵢ is computed from exactly these numbers. Only sᵢ, Sᵢ and
+// the Sᵢ, then a category by the site's weights: O(D + K). Only sᵢ, Sᵢ and
 // the largest gradient of each site are kept: the drawn site's weights are
 // computed again from the gradient, to the same bits, which saves writing
-// and reading D·K weights per chain and step.
+// and reading D·K weights per chain and step. The site sums come from a
+// vector pass whose float32 partial sums leave them within about 1e-6 of
+// the weights' exact sum; that only tilts the choice of site by as much.
+// The category is drawn by the drawn site's weights and their sum Tᵢ in
+// float64, and q = Sᵢ/ΣS · wᵢⱼ/Tᵢ is computed from exactly these numbers.
 type gwgProposal struct {
 	dom    ebm.Domain
 	width  int
@@ -98,16 +101,14 @@ type gwgProposal struct {
 
 	// One-hot: 2n×D site sums sᵢ, site totals Sᵢ and largest gradients
 	// (other than the current category's); n×D current categories; log q
-	// of each chain's move and of the move back; the drawn site's weights;
-	// one weight per chain (a slice passed through balance escapes).
+	// of each chain's move and of the move back; n×K weights of a site.
 	siteSum []float64
 	siteWt  []float64
 	siteTop []float32
 	codes   []int32
 	logFwd  []float64
 	logRev  []float64
-	drawWt  []float32
-	oneWt   []float32
+	siteW   []float32
 
 	scratch [maxDraws]float64
 }
@@ -138,8 +139,7 @@ func (p *gwgProposal) Resize(n int) {
 		p.codes = ensure(p.codes, n*d)
 		p.logFwd = ensure(p.logFwd, n)
 		p.logRev = ensure(p.logRev, n)
-		p.drawWt = ensure(p.drawWt, p.dom.Categories)
-		p.oneWt = ensure(p.oneWt, n)
+		p.siteW = ensure(p.siteW, n*p.dom.Categories)
 	} else {
 		p.wt = ensure(p.wt, 2*n*p.width)
 		p.logit32 = ensure(p.logit32, n*p.width)
@@ -157,12 +157,8 @@ func (p *gwgProposal) Draw(c int, x, g []float32, rng *rand.Rand) int {
 	if p.dom.OneHot {
 		d, k := p.dom.Sites, p.dom.Categories
 		i := drawIndex(p.siteWt[r*d:(r+1)*d], p.sum[r], rng.Float64())
-		wi, cur := p.drawWt, p.codes[c*d+i]
-		gi, gc, top := g[i*k:(i+1)*k], g[i*k+int(cur)], p.siteTop[r*d+i]
-		p.bal.weights32(wi[:cur], gi[:cur], gc, top, p.invTau)
-		wi[cur] = 0
-		p.bal.weights32(wi[cur+1:], gi[cur+1:], gc, top, p.invTau)
-		j := drawIndex(wi, p.siteSum[r*d+i], rng.Float64())
+		wi, sum := p.siteWeights(c, r, i, p.codes[c*d+i], g)
+		j := drawIndex(wi, sum, rng.Float64())
 		draws[0] = int32(i*k + j)
 		return p.setMove(c, draws[:1], x, g)
 	}
@@ -301,10 +297,26 @@ func (p *gwgProposal) logqOneHot(c, r int, cur int32, j int, g []float32) float6
 	if j%k == int(cur) {
 		return math.Inf(-1)
 	}
-	w := p.oneWt[c : c+1]
-	p.bal.weights32(w, g[j:j+1], g[i*k+int(cur)], p.siteTop[r*d+i], p.invTau)
-	return math.Log(float64(w[0])) - math.Log(p.siteSum[r*d+i]) +
-		math.Log(p.siteWt[r*d+i]) - math.Log(p.sum[r])
+	w, sum := p.siteWeights(c, r, i, cur, g)
+	return math.Log(float64(w[j%k])) - math.Log(sum) + math.Log(p.siteWt[r*d+i]) - math.Log(p.sum[r])
+}
+
+// siteWeights computes the weights of site i's categories under row r of
+// chain c (derived from g, where the site has category cur) into the
+// chain's scratch, and returns them with their sum Tᵢ, added up in order in
+// float64 exactly as drawIndex adds them.
+func (p *gwgProposal) siteWeights(c, r, i int, cur int32, g []float32) ([]float32, float64) {
+	k := p.dom.Categories
+	w, gi := p.siteW[c*k:(c+1)*k], g[i*k:(i+1)*k]
+	gc, top := gi[cur], p.siteTop[r*p.dom.Sites+i]
+	p.bal.weights32(w[:cur], gi[:cur], gc, top, p.invTau)
+	w[cur] = 0
+	p.bal.weights32(w[cur+1:], gi[cur+1:], gc, top, p.invTau)
+	var sum float64
+	for _, v := range w {
+		sum += float64(v)
+	}
+	return w, sum
 }
 
 func (p *gwgProposal) logq(s Slot, c int, draws []int32) float64 {
@@ -400,8 +412,8 @@ func flipLogits(wt []float64, x, g []float32, invTau float64) (float64, bool) {
 // deriveOneHot fills row r of the two-level one-hot data of chain c from
 // state x and gradient g, site by site: the largest gradient of the
 // categories other than the current one, c(i), gives the site's largest
-// logit Lᵢ = (top − gᵢ,c(i))·invTau, and one vector pass the sum sᵢ of the
-// weights relative to it (c(i) excluded). Then the site totals
+// logit Lᵢ = (top − gᵢ,c(i))·invTau, and one vector pass about the sum sᵢ
+// of the weights relative to it (c(i) excluded). Then the site totals
 // Sᵢ = sᵢ·w(Lᵢ) relative to the largest Lᵢ, and ΣS. At the Proposed slot it
 // also computes log q of the move back. It reports false if a gradient is
 // not finite.
@@ -472,7 +484,7 @@ func (p *gwgProposal) Accept(c int) {
 // weights replaces every logit of v by its weight and returns their sum;
 // weights32 writes into dst (unless nil) the float32 weights of the one-hot
 // logits (gⱼ − gc)·invTau relative to that of the largest gradient, top,
-// and returns their sum. expBalance is the paper's proposal, barkerBalance
+// and returns their sum, or for expBalance about their sum (within 2e-6). expBalance is the paper's proposal, barkerBalance
 // gwg-barker's.
 type balance interface {
 	weights(v []float64, m float64) float64

@@ -21,6 +21,7 @@ VEC8(one, $0x3f8000003f800000) // 1
 VEC8(lo, $0xc2adf5c3c2adf5c3) // -86.98
 VEC8(hi, $0x42b1721742b17217) // 88.72283
 VEC8(inf, $0x7f8000007f800000) // +Inf
+VEC8(magic, $0x4b4000004b400000) // 1.5·2²³
 VEC8(ninf, $0xff800000ff800000) // -Inf
 
 // tailmask: eight −1 then eight 0 (int32); the 8 words at tailmask+4·(8−r)
@@ -36,10 +37,13 @@ DATA tailmask<>+56(SB)/8, $0
 GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 
 // EXP sets Y1 to exp32 of the lanes of Y0, using Y2…Y6; see exp32. Lanes
-// with x < lo become 0 and lanes with !(x <= hi) x + Inf.
+// with x < lo become 0 and lanes with !(x <= hi) x + Inf. k = round(x·log₂e)
+// is in the low bits of Y5 = x·log₂e + 1.5·2²³, so shifting Y5 by 23 gives
+// k's exponent bits.
 #define EXP \
 	VMULPS log2e<>(SB), Y0, Y1; \
-	VROUNDPS $0, Y1, Y1; \
+	VADDPS magic<>(SB), Y1, Y5; \
+	VSUBPS magic<>(SB), Y5, Y1; \
 	VMULPS ln2hi<>(SB), Y1, Y2; \
 	VSUBPS Y2, Y0, Y2; \
 	VMULPS ln2lo<>(SB), Y1, Y3; \
@@ -58,7 +62,6 @@ GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 	VMULPS Y3, Y4, Y4; \
 	VADDPS Y2, Y4, Y4; \
 	VADDPS one<>(SB), Y4, Y4; \
-	VCVTPS2DQ Y1, Y5; \
 	VPSLLD $23, Y5, Y5; \
 	VPADDD Y5, Y4, Y1; \
 	VCMPPS $1, lo<>(SB), Y0, Y5; \
@@ -67,13 +70,17 @@ GLOBL tailmask<>(SB), RODATA|NOPTR, $64
 	VADDPS inf<>(SB), Y0, Y6; \
 	VBLENDVPS Y5, Y6, Y1, Y1
 
-// ACC adds the lanes of Y1 to the float64 lanes of Y12 (0…3) and Y13 (4…7).
-#define ACC \
-	VCVTPS2PD X1, Y2; \
-	VEXTRACTF128 $1, Y1, X3; \
+// FLUSH adds the float32 lane sums in Y11 to the float64 lane sums in Y12
+// (lanes 0…3) and Y13 (4…7), and starts Y11 and the count of vectors until
+// the next flush, R8, again.
+#define FLUSH \
+	VCVTPS2PD X11, Y2; \
+	VEXTRACTF128 $1, Y11, X3; \
 	VCVTPS2PD X3, Y3; \
 	VADDPD Y2, Y12, Y12; \
-	VADDPD Y3, Y13, Y13
+	VADDPD Y3, Y13, Y13; \
+	VXORPS Y11, Y11, Y11; \
+	MOVQ $32, R8
 
 // func expSumAVX2(dst, x *float32, n int, m, s float32, acc *[8]float64)
 // With dst nil only the sums are made.
@@ -85,6 +92,8 @@ TEXT ·expSumAVX2(SB), NOSPLIT, $0-40
 	VBROADCASTSS s+28(FP), Y15
 	VXORPD Y12, Y12, Y12
 	VXORPD Y13, Y13, Y13
+	VXORPS Y11, Y11, Y11
+	MOVQ $32, R8
 	CMPQ CX, $8
 	JLT tail
 
@@ -99,7 +108,12 @@ loop:
 	ADDQ $32, DI
 
 sum:
-	ACC
+	VADDPS Y1, Y11, Y11
+	DECQ R8
+	JNE next
+	FLUSH
+
+next:
 	ADDQ $32, SI
 	SUBQ $8, CX
 	CMPQ CX, $8
@@ -121,9 +135,10 @@ tail:
 	VMASKMOVPS Y1, Y8, (DI)
 
 tailsum:
-	ACC
+	VADDPS Y1, Y11, Y11
 
 done:
+	FLUSH
 	MOVQ acc+32(FP), AX
 	VMOVUPD Y12, (AX)
 	VMOVUPD Y13, 32(AX)

@@ -60,21 +60,30 @@ func TestExp32Accuracy(t *testing.T) {
 }
 
 // TestExpSum32SameBits compares the assembly with the Go versions: results,
-// sums and maxima must agree to the bit, for every length and alignment.
+// sums and maxima must agree to the bit, for every length up to 69, lengths
+// around the sums' flushes every 256 elements, and three alignments.
 func TestExpSum32SameBits(t *testing.T) {
 	if !useAVX2 {
 		t.Skip("no AVX2: the Go versions are the only ones")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
+	lengths := []int{255, 256, 257, 263, 511, 512, 520, 1000}
 	for n := range 70 {
+		lengths = append(lengths, n)
+	}
+	for _, n := range lengths {
 		for _, off := range []int{0, 1, 5} {
+			// Offset 1 takes the limits and specials, where the sums are
+			// mostly ±Inf or NaN; the others softmax-like finite sums.
 			x := make([]float32, n+off)[off:]
 			for i := range x {
-				switch rng.IntN(6) {
-				case 0:
+				switch {
+				case off == 1 && rng.IntN(6) == 0:
 					x[i] = specials[rng.IntN(len(specials))]
-				default:
+				case off == 1:
 					x[i] = float32(rng.NormFloat64() * 30)
+				default:
+					x[i] = float32(rng.NormFloat64() * 3)
 				}
 			}
 			m, s := float32(rng.NormFloat64()), float32(rng.Float64()*2)
@@ -187,6 +196,18 @@ func BenchmarkMax32(b *testing.B) {
 	cpu0 := cputime.Now()
 	for b.Loop() {
 		Max32(x)
+	}
+	b.ReportMetric(float64(cputime.Now()-cpu0)/float64(b.N*len(x)), "cpu-ns/element")
+}
+
+func BenchmarkSumExp32(b *testing.B) {
+	x := make([]float32, 256)
+	for i := range x {
+		x[i] = float32(i%97) * -0.3
+	}
+	cpu0 := cputime.Now()
+	for b.Loop() {
+		SumExp32(x, 0, 0.5)
 	}
 	b.ReportMetric(float64(cputime.Now()-cpu0)/float64(b.N*len(x)), "cpu-ns/element")
 }
