@@ -149,7 +149,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.Chains, "chains", 100, "AIS chains per repeat (the paper uses 500)")
 	fs.IntVar(&s.Repeats, "repeats", 3, "independent AIS runs; the standard error comes from their spread (bootstrap over chains for 1)")
 	fs.StringVar(&s.Sampler, "sampler", gwg.DefaultAISSampler, "transition kernel, one step per temperature: a sampler spec NAME[:key=value,...], e.g. gwg, gwg:tau=1, dmala:step=0.2")
-	fs.IntVar(&s.Block, "block", gwg.DefaultAISBlock, "AIS chains annealed together, each block with its own random stream; blocks are what --shard divides")
+	fs.IntVar(&s.Block, "block", gwg.DefaultAISBlock, "AIS chains annealed together, each block with its own random stream; blocks run side by side on the processors and are what --shard divides")
 	fs.Uint64Var(&s.Seed, "seed", 1, "random seed")
 	fs.IntVar(&s.RAISE, "raise", 0, "run RAISE (reverse annealing from data, a conservative log-likelihood) on this many examples of the last split; 0 = off")
 	fs.IntVar(&s.Reverse, "reverse-buffer", 0, "run reverse AIS from this many replay-buffer chains (an upper estimate of log Z if they were exact samples); 0 = off")
