@@ -1,9 +1,11 @@
 package gwg
 
 import (
+	"errors"
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -87,5 +89,41 @@ func TestAISConcurrentSameAsSequential(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// failingClones is a cloneable model whose clones fail once the calls of
+// all of them together pass a limit.
+type failingClones struct {
+	*ebm.RBM
+	calls *atomic.Int64
+	limit int64
+}
+
+func (m failingClones) LogProbGrad(f []float64, g []float32, x []float32) error {
+	if m.calls.Add(1) > m.limit {
+		return errors.New("evaluation refused")
+	}
+	return m.RBM.LogProbGrad(f, g, x)
+}
+
+func (m failingClones) LogProb(f []float64, x []float32) error { return m.LogProbGrad(f, nil, x) }
+
+func (m failingClones) Clone() ebm.Model {
+	return failingClones{m.RBM.Clone().(*ebm.RBM), m.calls, m.limit}
+}
+
+// TestAISConcurrentError checks that a block failing while others run side
+// by side ends the run with its error.
+func TestAISConcurrentError(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	m := failingClones{testRBM(t, 12, 4, 5), new(atomic.Int64), 50}
+	base, err := NewBase(m.Domain(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = AIS(m, base, AISOptions{Temperatures: 40, Chains: 20, Repeats: 2, Block: 5}, rand.New(rand.NewPCG(3, 0)))
+	if err == nil || !strings.Contains(err.Error(), "evaluation refused") || !strings.Contains(err.Error(), "gwg: AIS repeat") {
+		t.Fatalf("AIS with failing clones: error %v", err)
 	}
 }
