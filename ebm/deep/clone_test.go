@@ -19,12 +19,7 @@ func TestCloneSameSideBySide(t *testing.T) {
 		t.Skip("OpenBLAS may sum a product's rows differently depending on its shape; the guarantee is the built-in GEMM's")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
-	nets := append([]struct {
-		name       string
-		arch       string
-		sites, cat int
-	}{{"mlp 784", "mlp-64x2", 784, 2}, {"resnet 784", "resnet-8x1", 784, 2}}, testNets...)
-	for _, tc := range nets {
+	for _, tc := range blockNets {
 		for _, opts := range [][]Option{nil, {Float64()}} {
 			name := tc.name
 			if opts != nil {

@@ -21,6 +21,14 @@ var testNets = []struct {
 	{"resnet one-hot", "resnet-3x1", 16, 3},
 }
 
+// blockNets are testNets and two 784-site nets, large enough for a batch to
+// be cut into blocks of rows.
+var blockNets = append([]struct {
+	name       string
+	arch       string
+	sites, cat int
+}{{"mlp 784", "mlp-64x2", 784, 2}, {"resnet 784", "resnet-8x1", 784, 2}}, testNets...)
+
 func newTestDeep(t testing.TB, arch string, sites, cat int, seed uint64, opts ...Option) *Model {
 	t.Helper()
 	c, err := nn.Parse(arch, sites, cat)

@@ -42,12 +42,7 @@ func TestDeepSameOnAnyProcessorCount(t *testing.T) {
 	if blas.Name == "openblas" {
 		t.Skip("OpenBLAS may sum a product's rows differently depending on its shape; the guarantee is the built-in GEMM's")
 	}
-	nets := append([]struct {
-		name       string
-		arch       string
-		sites, cat int
-	}{{"mlp 784", "mlp-64x2", 784, 2}, {"resnet 784", "resnet-8x1", 784, 2}}, testNets...)
-	for _, tc := range nets {
+	for _, tc := range blockNets {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newTestDeep(t, tc.arch, tc.sites, tc.cat, 21)
 			rng := rand.New(rand.NewPCG(22, 22))
