@@ -53,8 +53,8 @@ const (
 	DefaultAISBootstrap = 200
 	// DefaultAISBlock cuts the reference's 100 validation chains into two
 	// blocks and the paper's 500 into ten, which keeps 2 and 10 processors
-	// busy; on mlp-256 a block of 50 costs about 15% more per chain than
-	// one of 100 (the weights are packed once per block and product).
+	// busy. Since dense weights are packed once per change rather than per
+	// product, a block of 50 costs no more per chain than one of 100.
 	DefaultAISBlock = 50
 )
 
